@@ -1,0 +1,31 @@
+# make demo   run the whole pipeline on the default real clip; outputs in out/demo
+# make test   every test: colcon build + colcon test (ament linters) + pytest
+# make bench  the speed figures (bench/*.py print one JSON line each)
+SHELL := /bin/bash
+PY := .venv/bin/python
+# Debian's colcon and cmake, not a venv's or pyenv's.
+COLCON := env PATH=/usr/bin:$$PATH colcon
+
+.PHONY: setup demo test test-python test-colcon bench clean
+
+setup:
+	@scripts/setup.sh
+
+demo: setup
+	$(PY) -m ameca_imitation.cli.imitate --out out/demo
+
+test: setup test-colcon test-python
+
+test-colcon:
+	$(COLCON) build --packages-ignore ameca_imitation_msgs --event-handlers console_cohesion-
+	$(COLCON) test --packages-ignore ameca_imitation_msgs --event-handlers console_cohesion-
+	$(COLCON) test-result --verbose
+
+test-python:
+	$(PY) -m pytest tests -q
+
+bench: setup
+	for f in bench/*.py; do $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf build install log out

@@ -1,0 +1,79 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""The motion stage: frame -> main face -> landmarks, head pose, features and keypoints."""
+
+from dataclasses import dataclass, field
+
+from ameca_imitation.face import keypoints as kp
+from ameca_imitation.face.features import FeatureConfig, FeatureExtractor
+from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
+from ameca_imitation.face.pose import estimate_pose
+from ameca_imitation.face.tracker import MainFaceTracker, TrackerConfig
+from ameca_imitation.types import FaceObservation, Frame, Keypoints
+import numpy as np
+
+
+@dataclass
+class MotionConfig:
+    landmarks: LandmarkConfig = field(default_factory=LandmarkConfig)
+    tracker: TrackerConfig = field(default_factory=TrackerConfig)
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+    keypoints_3d: bool = True      # Keypoints messages with z (D = 3) or image-plane only (D = 2)
+
+
+class MotionStage:
+    """Stateful per stream: tracking, the person's neutral, the neutral landmarks for Jacobians."""
+
+    def __init__(self, config: MotionConfig | None = None):
+        self.config = config or MotionConfig()
+        self.detector = FaceMeshDetector(self.config.landmarks)
+        self.tracker = MainFaceTracker(self.config.tracker)
+        self.features = FeatureExtractor(self.config.features)
+        self._neutral_model = None      # neutral landmarks in model space, for Jacobians
+
+    def recalibrate(self) -> None:
+        """Forget the person's neutral (new person, or asked by the user)."""
+        self.features.recalibrate()
+        self._neutral_model = None
+
+    def process(self, frame: Frame) -> tuple[FaceObservation, Keypoints | None]:
+        """One frame in; the observation (explicit "no face" if none) and keypoints out."""
+        h, w = frame.image.shape[:2]
+        face = self.tracker.update(self.detector.detect(frame.image))
+        if face is None:
+            return FaceObservation.no_face(frame.stamp, (w, h)), None
+        fit, (pitch, yaw, roll) = estimate_pose(face.landmarks)
+        features = self.features(face.landmarks, fit)
+        obs = FaceObservation(stamp=frame.stamp, face_found=True, image_size=(w, h),
+                              track_id=self.tracker.track_id, confidence=1.0, box=face.box,
+                              landmarks=face.landmarks, pitch=pitch, yaw=yaw, roll=roll,
+                              features=features)
+        return obs, self._keypoints(frame.stamp, face.landmarks, fit, w, h)
+
+    def _keypoints(self, stamp, landmarks, fit, w, h) -> Keypoints:
+        dim = 3 if self.config.keypoints_3d else 2
+        model = fit.to_model(landmarks.astype(np.float64))
+        if self._neutral_model is None or not self.features.calibrated:
+            self._neutral_model = model if self._neutral_model is None else (
+                0.9 * self._neutral_model + 0.1 * model)
+        # Jacobians in model space (pose removed), so they describe expression, not head motion.
+        jac = kp.local_jacobians(self._neutral_model[:, :dim], model[:, :dim])
+        pts = kp.to_normalised(landmarks[kp.KEYPOINTS, :dim], w, h)
+        cov = kp.covariances(kp.to_normalised(landmarks[:, :dim], w, h))
+        return Keypoints(stamp, pts.astype(np.float32), jac.astype(np.float32),
+                         cov.astype(np.float32), source='landmarks')
+
+    def close(self) -> None:
+        self.detector.close()

@@ -1,0 +1,87 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+The stages in one process: motion -> policy -> trajectory -> driver, on a simulated clock.
+
+Used by the offline runner (``ameca-imitate``) and the tests; the ROS nodes wrap the same stage
+objects. Between two camera frames the trajectory stage ticks at the robot rate, as the
+trajectory node's timer does.
+"""
+
+from dataclasses import dataclass
+import time
+
+from ameca_imitation.controls import ControlSchema
+from ameca_imitation.face.motion import MotionStage
+from ameca_imitation.policy import RetargetPolicy
+from ameca_imitation.trajectory import TrajectoryStage
+from ameca_imitation.types import ControlVector, FaceObservation, Frame, Keypoints
+import numpy as np
+
+
+@dataclass
+class StepResult:
+    """
+    What one camera frame produced.
+
+    ``commands``: ``(M, N)`` robot-rate commands issued until the next frame, at
+    ``command_times`` ``(M,)`` s; ``latency``: seconds spent per stage.
+    """
+
+    frame: Frame
+    observation: FaceObservation
+    keypoints: Keypoints | None
+    policy: ControlVector | None
+    commands: np.ndarray
+    command_times: np.ndarray
+    latency: dict
+
+
+class Pipeline:
+    def __init__(self, schema: ControlSchema | None = None, policy=None,
+                 trajectory: TrajectoryStage | None = None, motion: MotionStage | None = None):
+        self.schema = schema or ControlSchema.default()
+        self.motion = motion or MotionStage()
+        self.policy = policy or RetargetPolicy(self.schema)
+        self.trajectory = trajectory or TrajectoryStage(self.schema)
+        self._next_tick = None
+
+    def step(self, frame: Frame, next_stamp: float) -> StepResult:
+        """Process ``frame`` and tick the trajectory up to ``next_stamp`` (the next frame)."""
+        t0 = time.perf_counter()
+        obs, kps = self.motion.process(frame)
+        t1 = time.perf_counter()
+        values = self.policy(obs)
+        t2 = time.perf_counter()
+        cv = None
+        if values is not None:
+            cv = ControlVector(frame.stamp, self.schema.names, values)
+            # Simulated clock: the vector reaches the trajectory stage when processing ends.
+            self.trajectory.push(frame.stamp, values, frame.stamp + (t2 - t0))
+        if self._next_tick is None:
+            self._next_tick = frame.stamp
+        times, commands = [], []
+        while self._next_tick < next_stamp:
+            commands.append(self.trajectory.tick(self._next_tick))
+            times.append(self._next_tick)
+            self._next_tick += self.trajectory.dt
+        t3 = time.perf_counter()
+        latency = {'motion': t1 - t0, 'policy': t2 - t1,
+                   'trajectory': (t3 - t2) / max(len(times), 1), 'total': t3 - t0}
+        return StepResult(frame, obs, kps, cv, np.array(commands).reshape(-1, len(self.schema)),
+                          np.array(times), latency)
+
+    def close(self) -> None:
+        self.motion.close()

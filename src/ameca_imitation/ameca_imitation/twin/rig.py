@@ -1,0 +1,230 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+The twin's rig: how each of the 30 controls deforms the face mesh.
+
+Every face control owns two displacement fields over the mesh, one for values above its neutral
+and one for values below. A pose is ``V0 + sum_c pos_c * D+_c + neg_c * D-_c``: one matrix
+product per render, and each control's effect grows monotonically with its distance from neutral.
+Weights follow the surface (harmonic weights on the mesh graph), so the jaw moves the lower lip
+without dragging the upper lip. Head, neck and gaze are rotations, applied by the renderer.
+"""
+
+from dataclasses import dataclass
+import logging
+
+from ameca_imitation.controls import ControlSchema
+from ameca_imitation.face import topology as topo
+from ameca_imitation.twin.config import RigConfig
+from ameca_imitation.twin.mesh import FaceMesh
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# Lip chains (mediapipe indices), subject's right corner to left corner.
+UPPER_OUTER = np.array([185, 40, 39, 37, 0, 267, 269, 270, 409])
+LOWER_OUTER = np.array([146, 91, 181, 84, 17, 314, 405, 321, 375])
+UPPER_INNER = np.array([191, 80, 81, 82, 13, 312, 311, 310, 415])
+LOWER_INNER = np.array([95, 88, 178, 87, 14, 317, 402, 318, 324])
+POSE_CONTROLS = ('Head Pitch', 'Head Roll', 'Head Yaw', 'Neck Pitch', 'Neck Roll',
+                 'Gaze Target Phi', 'Gaze Target Theta')
+
+
+def _unit(*v) -> np.ndarray:
+    v = np.asarray(v, np.float64)
+    return v / np.linalg.norm(v)
+
+
+@dataclass
+class EyeGeometry:
+    """One eye of the neutral mesh: ordered upper/lower lid chains (corners excluded)."""
+
+    upper: np.ndarray
+    lower: np.ndarray
+    corners: np.ndarray
+    centre: np.ndarray
+
+    @classmethod
+    def build(cls, mesh: FaceMesh, name: str) -> 'EyeGeometry':
+        loop = topo.contour_loop(name)
+        v = mesh.vertices
+        xs = v[loop, 0]
+        i_a, i_b = int(np.argmin(xs)), int(np.argmax(xs))
+        i_a, i_b = sorted((i_a, i_b))
+        chain1, chain2 = loop[i_a + 1:i_b], np.concatenate([loop[i_b + 1:], loop[:i_a]])
+        if v[chain1, 1].mean() > v[chain2, 1].mean():     # y points down: upper lid first
+            chain1, chain2 = chain2, chain1
+        upper, lower = chain1, chain2
+        return cls(upper, lower, loop[[i_a, i_b]], v[loop].mean(0))
+
+    def gap(self, mesh: FaceMesh, x: np.ndarray) -> np.ndarray:
+        """Measure how far the lower lid lies below the upper lid at model x, ``(n,)``."""
+        v = mesh.vertices
+        up = self.upper[np.argsort(v[self.upper, 0])]
+        lo = self.lower[np.argsort(v[self.lower, 0])]
+        return np.interp(x, v[lo, 0], v[lo, 1]) - np.interp(x, v[up, 0], v[up, 1])
+
+
+class Rig:
+    """Maps a native control vector to a deformed mesh plus pose angles."""
+
+    def __init__(self, mesh: FaceMesh, schema: ControlSchema, cfg: RigConfig):
+        self.mesh = mesh
+        self.schema = schema
+        self.cfg = cfg
+        v = mesh.vertices
+        self.eyes = {'left': EyeGeometry.build(mesh, 'left_eye'),
+                     'right': EyeGeometry.build(mesh, 'right_eye')}
+        self.jaw_weight = self._jaw_weight()
+        n = len(schema)
+        self.fields = np.zeros((2 * n, v.shape[0], 3))   # [D+_0, D-_0, D+_1, ...]
+        self.eyelid = np.zeros(n, bool)
+        builders = self._builders()
+        for i, name in enumerate(schema.names):
+            if name in POSE_CONTROLS:
+                continue
+            if name not in builders:
+                log.warning('the twin has no shape for control %r; it will not move', name)
+                continue
+            pos, neg = builders[name]()
+            self.fields[2 * i] = pos
+            self.fields[2 * i + 1] = neg
+            self.eyelid[i] = name.startswith('Eyelid')
+        self._flat = self.fields.reshape(2 * n, -1)
+
+    # -- weights --------------------------------------------------------------------------------
+    def _far(self, centre: np.ndarray, radius: float) -> np.ndarray:
+        return np.flatnonzero(np.linalg.norm(self.mesh.vertices - centre, axis=1) > radius)
+
+    def _gauss(self, centre_vertex: int, sigma: float) -> np.ndarray:
+        d2 = ((self.mesh.vertices - self.mesh.vertices[centre_vertex]) ** 2).sum(1)
+        return np.exp(-d2 / (2 * sigma ** 2))
+
+    def _jaw_weight(self) -> np.ndarray:
+        v = self.mesh.vertices
+        ones = np.concatenate([LOWER_INNER, LOWER_OUTER, [topo.CHIN],
+                               np.flatnonzero((v[:, 1] > 1.5) & (np.abs(v[:, 0]) < 0.6))])
+        oval = topo.region('face_oval')
+        zeros = np.concatenate([UPPER_INNER, UPPER_OUTER, np.flatnonzero(v[:, 1] < 0.78),
+                                oval[v[oval, 1] < 1.25]])
+        return self.mesh.harmonic(np.unique(ones), np.unique(zeros))
+
+    def _lip_weight(self, upper: bool) -> np.ndarray:
+        v = self.mesh.vertices
+        mouth = v[[topo.MOUTH_LEFT, topo.MOUTH_RIGHT]].mean(0)
+        own = np.concatenate([UPPER_INNER, UPPER_OUTER] if upper else [LOWER_INNER, LOWER_OUTER])
+        other = np.concatenate([LOWER_INNER, LOWER_OUTER] if upper else [UPPER_INNER, UPPER_OUTER])
+        zeros = np.concatenate([other, self._far(mouth, 0.62)])
+        return self.mesh.harmonic(own, np.unique(zeros))
+
+    def _local(self, ones: np.ndarray, zeros: np.ndarray, radius: float) -> np.ndarray:
+        centre = self.mesh.vertices[ones].mean(0)
+        zeros = np.unique(np.concatenate([zeros, self._far(centre, radius)]))
+        return self.mesh.harmonic(ones, zeros)
+
+    # -- shapes ---------------------------------------------------------------------------------
+    def _builders(self) -> dict:
+        cfg, v = self.cfg, self.mesh.vertices
+        out = {}
+        upper_lip, lower_lip = self._lip_weight(True), self._lip_weight(False)
+
+        def field(weight, direction, amplitude):
+            return weight[:, None] * np.asarray(direction)[None, :] * amplitude
+
+        def field_xy(weight, vectors, amplitude):
+            return weight[:, None] * vectors * amplitude
+
+        for side, sign in (('Left', 1.0), ('Right', -1.0)):
+            eye = self.eyes[side.lower()]
+            brow = topo.region(side.lower() + '_eyebrow')
+            order = np.argsort(np.abs(v[brow, 0]))
+            for part, handle, amp in (('Inner', brow[order[:4]], cfg.brow_inner_up),
+                                      ('Outer', brow[order[-4:]], cfg.brow_outer_up)):
+                w = self._local(handle, np.concatenate([eye.upper, eye.lower, eye.corners]), 0.6)
+                out[f'Brow {part} {side}'] = (
+                    lambda w=w, amp=amp: (field(w, (0, -1, 0), amp),
+                                          field(w, _unit(-0.4 * sign, 1, 0), amp)))
+            gap = eye.gap(self.mesh, v[:, 0])[:, None] * np.array([0.0, 1.0, 0.0])
+            blocked = np.concatenate([eye.corners, topo.region(side.lower() + '_eyebrow')])
+            w_up = self._local(eye.upper, np.concatenate([eye.lower, blocked]), 0.42)
+            w_lo = self._local(eye.lower, np.concatenate([eye.upper, blocked]), 0.42)
+            # Eyelid fields are per native unit (see coefficients()); D- closes, D+ opens wide.
+            out[f'Eyelid Upper {side}'] = (
+                lambda w=w_up, g=gap: (-field_xy(w, g, cfg.eyelid_wide),
+                                       field_xy(w, g, cfg.eyelid_upper_close)))
+            out[f'Eyelid Lower {side}'] = (
+                lambda w=w_lo, g=gap: (field_xy(w, g, cfg.eyelid_wide * 0.4),
+                                       -field_xy(w, g, cfg.eyelid_lower_close)))
+            corner = topo.MOUTH_LEFT if sign > 0 else topo.MOUTH_RIGHT
+            wc = self._gauss(corner, 0.26) * np.maximum(upper_lip, lower_lip).clip(0.5, 1.0)
+            out[f'Lip Corner Raise {side}'] = (
+                lambda w=wc, s=sign: (field(w, _unit(0.35 * s, -1, 0.15), cfg.lip_corner_raise),
+                                      field(w, _unit(-0.1 * s, 1, 0), cfg.lip_corner_raise)))
+            out[f'Lip Corner Stretch {side}'] = (
+                lambda w=wc, s=sign: (field(w, _unit(s, 0.1, 0.15), cfg.lip_corner_stretch),
+                                      field(w, _unit(-s, 0, -0.5), cfg.lip_corner_stretch)))
+        for part, x in (('Left', 0.2), ('Middle', 0.0), ('Right', -0.2)):
+            lo = LOWER_OUTER[np.argmin(np.abs(v[LOWER_OUTER, 0] - x))]
+            up = UPPER_OUTER[np.argmin(np.abs(v[UPPER_OUTER, 0] - x))]
+            wl = lower_lip * self._gauss(lo, 0.2)
+            wu = upper_lip * self._gauss(up, 0.2)
+            out[f'Lip Bottom Depress {part}'] = (
+                lambda w=wl: (field(w, (0, 1, 0), cfg.lip_bottom_depress),
+                              field(w, (0, -1, 0), cfg.lip_bottom_depress)))
+            out[f'Lip Top Raise {part}'] = (
+                lambda w=wu: (field(w, (0, -1, 0), cfg.lip_top_raise),
+                              field(w, (0, 1, 0), cfg.lip_top_raise)))
+        out['Lip Top Curl'] = lambda: (field(upper_lip, _unit(0, -0.4, -1), cfg.lip_curl),
+                                       field(upper_lip, _unit(0, 0.3, 1), cfg.lip_curl))
+        out['Lip Bottom Curl'] = lambda: (field(lower_lip, _unit(0, 0.4, -1), cfg.lip_curl),
+                                          field(lower_lip, _unit(0, -0.3, 1), cfg.lip_curl))
+        jaw = self.jaw_weight
+        out['Jaw Pitch'] = lambda: (np.zeros_like(v), field(jaw, _unit(0, 1, 0.25), cfg.jaw_open))
+        out['Jaw Yaw'] = lambda: (field(jaw, (1, 0, 0), cfg.jaw_side),
+                                  field(jaw, (-1, 0, 0), cfg.jaw_side))
+        nose = np.minimum(self._gauss(topo.LEFT_ALA, 0.16) + self._gauss(topo.RIGHT_ALA, 0.16), 1)
+        toward_middle = np.stack([-np.sign(v[:, 0]) * 0.3, -np.ones(len(v)), np.zeros(len(v))], 1)
+        out['Nose Wrinkle'] = lambda: (field_xy(nose, toward_middle, cfg.nose_wrinkle),
+                                       np.zeros_like(v))
+        return out
+
+    # -- evaluation -----------------------------------------------------------------------------
+    def coefficients(self, values: np.ndarray) -> np.ndarray:
+        """``(N,)`` native values -> ``(2N,)`` blend weights ``[pos_0, neg_0, pos_1, ...]``."""
+        s = self.schema
+        u = (np.asarray(values, np.float64) - s.neutral) / s.span
+        coef = np.empty(2 * len(s))
+        coef[0::2] = np.maximum(u, 0.0)
+        coef[1::2] = np.maximum(-u, 0.0)
+        # Eyelids: per native unit, saturating once the eye is shut so lids squeeze, not cross.
+        lid = self.eyelid
+        if lid.any():
+            # d > 0 closes the eye, whichever direction the table says closes it.
+            d = (np.asarray(values, np.float64)[lid] - s.neutral[lid]) * s.eyelid_close_direction
+            close = np.maximum(d, 0.0)
+            squeeze = self.cfg.eyelid_squeeze / self.cfg.eyelid_upper_close
+            coef[0::2][lid] = np.maximum(-d, 0.0)
+            coef[1::2][lid] = np.minimum(close, 1.0) + squeeze * np.maximum(close - 1.0, 0.0)
+        return coef
+
+    def deform(self, values: np.ndarray) -> np.ndarray:
+        """Native ``(N,)`` control values -> deformed ``(V, 3)`` vertices (before head pose)."""
+        offset = self.coefficients(values) @ self._flat
+        return self.mesh.vertices + offset.reshape(-1, 3)
+
+    def jaw_offset(self, values: np.ndarray) -> np.ndarray:
+        """``(3,)`` displacement of the chin, which carries the lower teeth."""
+        offset = self.coefficients(values) @ self._flat
+        return offset.reshape(-1, 3)[topo.CHIN]

