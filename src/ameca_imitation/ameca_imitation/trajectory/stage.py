@@ -48,6 +48,7 @@ class TrajectoryConfig:
     keepalive_s: float = 2.0
     neutral_speed: float = 0.25
     max_input_gap_s: float = 0.5
+    segment_fraction: float = 1.0
     filters: dict[str, FilterConfig] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -122,7 +123,7 @@ class TrajectoryStage:
         else:
             dt = gap
         point = self.filter(target, dt)
-        duration = max(dt, self.dt)
+        duration = max(dt * self.config.segment_fraction, self.dt)
         p0 = self._last_point
         tangent = (point - p0) / duration
         # Keep C1 continuity only where it cannot overshoot: the start tangent must point the

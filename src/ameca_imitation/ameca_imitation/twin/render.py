@@ -209,13 +209,14 @@ class TwinRenderer:
         centre = inner.mean(0)
         hull = centre + (inner - centre) * 1.25
         cv2.fillPoly(img, [np.round(hull * 16).astype(np.int32)], rc.mouth, cv2.LINE_AA, 4)
-        # Teeth: the upper row is fixed to the skull, the lower row rides on the jaw.
-        back = np.array([0.0, -0.03, 0.07])
-        upper = v0[UPPER_INNER] + back
-        lower = v0[LOWER_INNER] + back + self.rig.jaw_offset(values)
-        height = np.array([0.0, 0.07, 0.0])
+        # Teeth: the upper row is fixed to the skull, the lower row rides on the jaw. Both sit
+        # just behind the lips, so a closed mouth shows none and an open or smiling one does.
+        back = np.array([0.0, 0.0, 0.07])
+        upper = v0[UPPER_INNER] + back + np.array([0.0, -0.075, 0.0])
+        lower = v0[LOWER_INNER] + back + np.array([0.0, 0.06, 0.0]) + self.rig.jaw_offset(values)
+        height = np.array([0.0, 0.09, 0.0])
         for row, down in ((upper, height), (lower, -height)):
-            band = np.concatenate([row - down * 0.15, (row + down)[::-1]])
+            band = np.concatenate([row - down * 0.3, (row + down)[::-1]])
             pts = self._project(self._transform(band, pose))[:, :2]
             cv2.fillPoly(img, [np.round(pts * 16).astype(np.int32)], rc.teeth, cv2.LINE_AA, 4)
 

@@ -88,6 +88,7 @@ class Rig:
         self.eyes = {'left': EyeGeometry.build(mesh, 'left_eye'),
                      'right': EyeGeometry.build(mesh, 'right_eye')}
         self.jaw_weight = self._jaw_weight()
+        self.lower_lip_weight = self._lip_weight(False)
         n = len(schema)
         self.fields = np.zeros((2 * n, v.shape[0], 3))   # [D+_0, D-_0, D+_1, ...]
         self.eyelid = np.zeros(n, bool)
@@ -222,7 +223,16 @@ class Rig:
     def deform(self, values: np.ndarray) -> np.ndarray:
         """Native ``(N,)`` control values -> deformed ``(V, 3)`` vertices (before head pose)."""
         offset = self.coefficients(values) @ self._flat
-        return self.mesh.vertices + offset.reshape(-1, 3)
+        v = self.mesh.vertices + offset.reshape(-1, 3)
+        # Lips never pass through each other: where the lower inner lip would rise above the
+        # upper one, the lower lip is pushed back down (weighted, so the chin follows softly).
+        up, lo = v[UPPER_INNER], v[LOWER_INNER]
+        overlap = np.maximum(up[:, 1] - lo[:, 1], 0.0)
+        if overlap.any():
+            order = np.argsort(lo[:, 0])
+            push = np.interp(v[:, 0], lo[order, 0], overlap[order], left=0.0, right=0.0)
+            v[:, 1] += self.lower_lip_weight * push
+        return v
 
     def jaw_offset(self, values: np.ndarray) -> np.ndarray:
         """``(3,)`` displacement of the chin, which carries the lower teeth."""

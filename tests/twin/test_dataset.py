@@ -1,0 +1,112 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Data sets of (image, controls) pairs: written in checksummed shards, read back from 3 layouts."""
+
+import csv
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from ameca_imitation.cli.dataset import main as dataset_main
+from ameca_imitation.twin import TwinRenderer
+from ameca_imitation.twin.dataset import (DatasetError, DatasetSpec, pairs_from_bag,
+                                          ShardDataset, write_dataset, X2CDataset)
+
+
+@pytest.fixture(scope='module')
+def small_set(tmp_path_factory):
+    out = tmp_path_factory.mktemp('pairs')
+    manifest = write_dataset(out, DatasetSpec(count=120, seed=5, size=96, shard_size=50), workers=2)
+    return out, manifest
+
+
+def test_manifest_and_shards(small_set, schema):
+    out, manifest = small_set
+    assert manifest['count'] == 120 and [s['count'] for s in manifest['shards']] == [50, 50, 20]
+    assert manifest['control_names'] == list(schema.names)
+    on_disk = json.loads((out / 'manifest.json').read_text())
+    assert on_disk['spec']['seed'] == 5
+
+
+def test_pairs_are_renders_of_their_controls(small_set, schema):
+    data = ShardDataset(small_set[0])
+    assert len(data) == 120
+    renderer = TwinRenderer(schema, size=96)
+    for i in (0, 77, 119):
+        image, controls = data[i]
+        assert image.shape == (96, 96, 3) and controls.shape == (len(schema),)
+        assert np.all(controls >= schema.live_min - 1e-6) and np.all(controls <= schema.live_max + 1e-6)
+        again = renderer.render(controls).image.astype(float)
+        assert np.abs(again - image).mean() < 3.0        # JPEG noise only
+
+
+def test_reproducible_from_seed(small_set, tmp_path):
+    write_dataset(tmp_path, DatasetSpec(count=120, seed=5, size=96, shard_size=50), workers=1)
+    assert np.array_equal(ShardDataset(tmp_path).controls(), ShardDataset(small_set[0]).controls())
+
+
+def test_corrupt_and_partial_shards_are_named(small_set, tmp_path):
+    import shutil
+    copy = tmp_path / 'copy'
+    shutil.copytree(small_set[0], copy)
+    shard = copy / 'shard_00001.npz'
+    raw = bytearray(shard.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    shard.write_bytes(bytes(raw))
+    with pytest.raises(DatasetError, match='shard_00001.npz is corrupt'):
+        ShardDataset(copy)
+    shard.unlink()
+    with pytest.raises(DatasetError, match='shard_00001.npz listed in the manifest is missing'):
+        ShardDataset(copy)
+    (copy / 'manifest.json').unlink()
+    with pytest.raises(DatasetError, match='manifest.json is missing'):
+        ShardDataset(copy)
+
+
+def test_x2c_layout(tmp_path, schema):
+    renderer = TwinRenderer(schema, size=64)
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(3):
+        values = schema.live_min + rng.uniform(0, 1, len(schema)) * (schema.live_max - schema.live_min)
+        cv2.imwrite(str(tmp_path / f'{i}.png'), renderer.render(values).image)
+        rows.append([f'{i}.png'] + list(schema.normalise(values)))
+    with open(tmp_path / 'labels.csv', 'w', newline='') as f:
+        csv.writer(f).writerows([['image'] + list(schema.names)] + rows)
+    data = X2CDataset(tmp_path, tmp_path / 'labels.csv', schema, normalised=True)
+    image, values = data[2]
+    assert image.shape == (64, 64, 3)
+    assert np.allclose(schema.normalise(values), rows[2][1:])
+    with open(tmp_path / 'bad.csv', 'w') as f:
+        f.write('image,a,b\n0.png,1,2\n')
+    with pytest.raises(DatasetError, match='control columns'):
+        X2CDataset(tmp_path, tmp_path / 'bad.csv', schema)
+
+
+def test_pairs_from_a_recorded_bag(clip, tmp_path, schema):
+    from ameca_imitation.cli.imitate import run
+    run(str(clip('single_face.mp4')), tmp_path, max_frames=30)
+    pairs = pairs_from_bag(tmp_path / 'bag', schema)
+    assert len(pairs) >= 29
+    image, controls = pairs[-1]
+    assert image.shape == (180, 320, 3) and controls.shape == (len(schema),)
+
+
+def test_cli_writes_a_set(tmp_path):
+    assert dataset_main(['--out', str(tmp_path), '--count', '10', '--size', '64',
+                         '--shard-size', '5', '--workers', '1']) == 0
+    assert len(ShardDataset(tmp_path)) == 10
