@@ -23,6 +23,7 @@ setup(
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + package_name]),
         ('share/' + package_name, ['package.xml']),
+        ('share/' + package_name + '/tritium', ['tritium/ameca_imitation_bridge.py']),
     ],
     install_requires=['setuptools'],
     zip_safe=True,

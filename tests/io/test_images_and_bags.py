@@ -75,7 +75,7 @@ def test_offline_run_writes_everything(offline_run):
     import cv2
     cap = cv2.VideoCapture(str(out / 'imitation.mp4'))
     ok, frame = cap.read()
-    assert ok and frame.shape == (256, 768, 3)
+    assert ok and frame.shape == (256, 1024, 3)
 
 
 def test_bag_holds_every_topic_and_replays_through_the_core(offline_run):
@@ -88,9 +88,14 @@ def test_bag_holds_every_topic_and_replays_through_the_core(offline_run):
             policy.append(rc.control_vector_from_msg(msg))
         if topic == '/face/observation':
             assert rc.observation_from_msg(msg).landmarks.shape == (478, 3)
-        if topic == '/camera/image_raw':
-            assert rc.image_from_msg(msg).shape == (180, 320, 3)
-    assert counts['/camera/image_raw'] == 72 and counts['/face/observation'] == 72
+        if topic == '/camera/image_raw/compressed':
+            assert rc.compressed_from_msg(msg).shape == (360, 640, 3)
+        if topic == '/animator/image/compressed':
+            assert rc.compressed_from_msg(msg).shape == (256, 256, 3)
+    for topic in ('/camera/image_raw/compressed', '/face/debug_image/compressed',
+                  '/animator/image/compressed', '/ameca/twin_image/compressed'):
+        assert counts[topic] == 72, topic
+    assert counts['/face/observation'] == 72
     assert counts['/face/keypoints'] == 72 and counts['/policy/controls'] == 72
     assert counts['/ameca/command'] >= 100
     # Replay the recorded policy outputs through a fresh trajectory stage: same commands.

@@ -136,7 +136,7 @@ def test_recorded_policy_outputs(schema, tmp_path_factory):
     from ameca_imitation.cli.imitate import run as imitate
     from ameca_imitation.io.media import fetch_clip
     out_dir = tmp_path_factory.mktemp('recorded')
-    imitate(str(fetch_clip('WolfgangLanger_Pexels.mp4')), out_dir, max_frames=240, bag_scale=0)
+    imitate(str(fetch_clip('WolfgangLanger_Pexels.mp4')), out_dir, max_frames=240)
     data = np.genfromtxt(out_dir / 'policy.csv', delimiter=',', skip_header=1)
     stamps, values = data[:, 0], data[:, 1:]
     stage = TrajectoryStage(schema)

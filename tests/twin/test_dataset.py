@@ -103,7 +103,7 @@ def test_pairs_from_a_recorded_bag(clip, tmp_path, schema):
     pairs = pairs_from_bag(tmp_path / 'bag', schema)
     assert len(pairs) >= 29
     image, controls = pairs[-1]
-    assert image.shape == (180, 320, 3) and controls.shape == (len(schema),)
+    assert image.shape == (360, 640, 3) and controls.shape == (len(schema),)
 
 
 def test_cli_writes_a_set(tmp_path):

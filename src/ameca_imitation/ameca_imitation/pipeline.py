@@ -13,7 +13,7 @@
 # limitations under the License.
 
 """
-The stages in one process: motion -> policy -> trajectory -> driver, on a simulated clock.
+The stages in one process: motion -> (animator) -> policy -> trajectory, on a simulated clock.
 
 Used by the offline runner (``ameca-imitate``) and the tests; the ROS nodes wrap the same stage
 objects. Between two camera frames the trajectory stage ticks at the robot rate, as the
@@ -23,10 +23,12 @@ trajectory node's timer does.
 from dataclasses import dataclass
 import time
 
+from ameca_imitation.animation import AnimatorStage
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.face.motion import MotionStage
 from ameca_imitation.policy import RetargetPolicy
 from ameca_imitation.trajectory import TrajectoryStage
+from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.types import ControlVector, FaceObservation, Frame, Keypoints
 import numpy as np
 
@@ -44,18 +46,27 @@ class StepResult:
     observation: FaceObservation
     keypoints: Keypoints | None
     policy: ControlVector | None
+    animated: np.ndarray | None
     commands: np.ndarray
     command_times: np.ndarray
     latency: dict
 
 
 class Pipeline:
+    """``animate``: also move Ameca's neutral image with the person (image policies need it)."""
+
     def __init__(self, schema: ControlSchema | None = None, policy=None,
-                 trajectory: TrajectoryStage | None = None, motion: MotionStage | None = None):
+                 trajectory: TrajectoryStage | None = None, motion: MotionStage | None = None,
+                 animate: bool = False, animator_size: int = 256):
         self.schema = schema or ControlSchema.default()
         self.motion = motion or MotionStage()
         self.policy = policy or RetargetPolicy(self.schema)
         self.trajectory = trajectory or TrajectoryStage(self.schema)
+        self.image_policy = getattr(self.policy, 'input_kind', 'feature') == 'image'
+        self.animator = None
+        if animate or self.image_policy:
+            neutral = TwinRenderer(self.schema, size=animator_size).render(self.schema.neutral)
+            self.animator = AnimatorStage(neutral.image, neutral.landmarks)
         self._next_tick = None
 
     def step(self, frame: Frame, next_stamp: float) -> StepResult:
@@ -63,13 +74,18 @@ class Pipeline:
         t0 = time.perf_counter()
         obs, kps = self.motion.process(frame)
         t1 = time.perf_counter()
-        values = self.policy(obs)
+        animated = None if self.animator is None else self.animator(obs)
         t2 = time.perf_counter()
+        if self.image_policy:
+            values = self.policy(animated) if obs.face_found else None
+        else:
+            values = self.policy(obs)
+        t3 = time.perf_counter()
         cv = None
         if values is not None:
             cv = ControlVector(frame.stamp, self.schema.names, values)
             # Simulated clock: the vector reaches the trajectory stage when processing ends.
-            self.trajectory.push(frame.stamp, values, frame.stamp + (t2 - t0))
+            self.trajectory.push(frame.stamp, values, frame.stamp + (t3 - t0))
         if self._next_tick is None:
             self._next_tick = frame.stamp
         times, commands = [], []
@@ -77,11 +93,12 @@ class Pipeline:
             commands.append(self.trajectory.tick(self._next_tick))
             times.append(self._next_tick)
             self._next_tick += self.trajectory.dt
-        t3 = time.perf_counter()
-        latency = {'motion': t1 - t0, 'policy': t2 - t1,
-                   'trajectory': (t3 - t2) / max(len(times), 1), 'total': t3 - t0}
-        return StepResult(frame, obs, kps, cv, np.array(commands).reshape(-1, len(self.schema)),
-                          np.array(times), latency)
+        t4 = time.perf_counter()
+        latency = {'motion': t1 - t0, 'animator': t2 - t1, 'policy': t3 - t2,
+                   'trajectory': (t4 - t3) / max(len(times), 1), 'total': t4 - t0}
+        return StepResult(frame, obs, kps, cv, animated,
+                          np.array(commands).reshape(-1, len(self.schema)), np.array(times),
+                          latency)
 
     def close(self) -> None:
         self.motion.close()

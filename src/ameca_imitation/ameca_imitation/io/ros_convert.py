@@ -68,8 +68,39 @@ def rosbags_types(distro: str = 'humble'):
     classes = {n: t[f'{MSG_PACKAGE}/msg/{n}'] for n in MESSAGES}
     classes.update(Header=t['std_msgs/msg/Header'], Time=t['builtin_interfaces/msg/Time'],
                    RegionOfInterest=t['sensor_msgs/msg/RegionOfInterest'],
-                   Image=t['sensor_msgs/msg/Image'])
+                   Image=t['sensor_msgs/msg/Image'],
+                   CompressedImage=t['sensor_msgs/msg/CompressedImage'])
     return store, RosTypes(classes)
+
+
+def ros_message_types() -> RosTypes:
+    """Bind real ROS 2 message classes (nodes only: imports the generated message modules)."""
+    import array
+    import importlib
+    msgs = importlib.import_module(f'{MSG_PACKAGE}.msg')
+    std = importlib.import_module('std_msgs.msg')
+    sensor = importlib.import_module('sensor_msgs.msg')
+    builtin = importlib.import_module('builtin_interfaces.msg')
+    diag = importlib.import_module('diagnostic_msgs.msg')
+    classes = {n: getattr(msgs, n) for n in MESSAGES}
+    classes.update(Header=std.Header, Time=builtin.Time, Image=sensor.Image,
+                   RegionOfInterest=sensor.RegionOfInterest,
+                   DiagnosticArray=diag.DiagnosticArray, DiagnosticStatus=diag.DiagnosticStatus,
+                   KeyValue=diag.KeyValue)
+    # rclpy refuses numpy arrays for float32[] and uint8[] fields.
+    return RosTypes(classes, floats=lambda a: array.array('f', a.tolist()),
+                    octets=lambda a: a.tobytes())
+
+
+def diagnostics_to_msg(stamp: float, node: str, figures: dict, t: RosTypes, ok: bool = True,
+                       message: str = ''):
+    """Build a ``diagnostic_msgs/DiagnosticArray`` holding ``figures`` (rates, latency)."""
+    values = [t.KeyValue(key=k, value=f'{v:.3f}' if isinstance(v, float) else str(v))
+              for k, v in figures.items()]
+    status = t.DiagnosticStatus(level=b'\x00' if ok else b'\x01', name=node,
+                                message=message or ('ok' if ok else 'degraded'),
+                                hardware_id='ameca', values=values)
+    return t.DiagnosticArray(header=_header(stamp, t), status=[status])
 
 
 def _header(stamp: float, t: RosTypes, frame_id: str = 'camera'):
@@ -161,6 +192,26 @@ def image_to_msg(image: np.ndarray, stamp: float, t: RosTypes, frame_id: str = '
     h, w = image.shape[:2]
     return t.Image(header=_header(stamp, t, frame_id), height=h, width=w, encoding='bgr8',
                    is_bigendian=0, step=w * 3, data=t.octets(np.ascontiguousarray(image).ravel()))
+
+
+def compressed_to_msg(image: np.ndarray, stamp: float, t: RosTypes, frame_id: str = 'camera',
+                      quality: int = 90):
+    """``(H, W, 3)`` uint8 BGR -> sensor_msgs/CompressedImage (JPEG), as image_transport sends."""
+    import cv2
+    ok, jpg = cv2.imencode('.jpg', image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ValueError('JPEG encoding failed')
+    return t.CompressedImage(header=_header(stamp, t, frame_id), format='jpeg',
+                             data=t.octets(jpg.ravel()))
+
+
+def compressed_from_msg(msg) -> np.ndarray:
+    """sensor_msgs/CompressedImage (JPEG or PNG) -> ``(H, W, 3)`` uint8 BGR."""
+    import cv2
+    image = cv2.imdecode(np.frombuffer(bytes(msg.data), np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError(f'compressed image ({msg.format!r}) does not decode')
+    return image
 
 
 def image_from_msg(msg) -> np.ndarray:

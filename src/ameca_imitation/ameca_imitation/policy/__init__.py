@@ -14,6 +14,7 @@
 
 """Policies: from motion features (or an animated Ameca image) to the robot's controls."""
 
+from ameca_imitation.policy.registry import make_policy, POLICIES
 from ameca_imitation.policy.retarget import RetargetPolicy
 
-__all__ = ['RetargetPolicy']
+__all__ = ['POLICIES', 'RetargetPolicy', 'make_policy']

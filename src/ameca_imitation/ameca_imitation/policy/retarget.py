@@ -36,6 +36,8 @@ def _mirror_name(name: str) -> str:
 class RetargetPolicy:
     """``observation -> (N,)`` native controls; a face-less frame gives None (caller holds)."""
 
+    input_kind = 'feature'
+
     def __init__(self, schema: ControlSchema, config: str = 'pipelines/retarget.yaml'):
         data = load_yaml(config)
         self.schema = schema

@@ -205,14 +205,19 @@ class X2CDataset:
 
 
 def pairs_from_bag(path: str | Path, schema: ControlSchema,
-                   image_topic: str = '/camera/image_raw', command_topic: str = '/ameca/command'):
-    """Pair each camera image of a bag with the newest command sent at or before it."""
+                   image_topic: str = '/camera/image_raw/compressed',
+                   command_topic: str = '/ameca/command'):
+    """Pair each camera image of a bag with the newest command sent at or before it.
+
+    ``image_topic`` may carry ``sensor_msgs/Image`` or ``sensor_msgs/CompressedImage``.
+    """
     from ameca_imitation.io import ros_convert as rc
     from ameca_imitation.io.bag import read_bag
     images, commands = [], []
     for topic, stamp, msg in read_bag(path, topics={image_topic, command_topic}):
         if topic == image_topic:
-            images.append((stamp, rc.image_from_msg(msg)))
+            decode = rc.compressed_from_msg if hasattr(msg, 'format') else rc.image_from_msg
+            images.append((stamp, decode(msg)))
         else:
             cv = rc.control_vector_from_msg(msg)
             commands.append((stamp, schema.from_named(cv.names, cv.values)))

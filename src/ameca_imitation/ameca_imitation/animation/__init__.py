@@ -1,0 +1,20 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Image animation: move a source face (Ameca's neutral image) with a person's motion."""
+
+from ameca_imitation.animation.landmark_warp import LandmarkWarpAnimator, WarpConfig
+from ameca_imitation.animation.stage import AnimatorStage
+
+__all__ = ['AnimatorStage', 'LandmarkWarpAnimator', 'WarpConfig']

@@ -1,0 +1,74 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+animator_node: face/observation -> animator/image, Ameca's neutral face moved by the person.
+
+The source is the virtual Ameca's neutral render; the weight-free landmark animator warps it
+with the person's relative motion (expression and head rotation since their neutral).
+"""
+
+from ameca_imitation.animation import LandmarkWarpAnimator
+from ameca_imitation.animation.driving import RelativeDriver
+from ameca_imitation.animation.landmark_warp import WARP_POINTS
+from ameca_imitation.controls import ControlSchema
+from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.twin import TwinRenderer
+from ameca_imitation_msgs.msg import FaceObservation
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import qos_profile_sensor_data, QoSProfile
+from sensor_msgs.msg import Image
+
+
+class AnimatorNode(Node):
+
+    def __init__(self):
+        super().__init__('animator_node')
+        self.declare_parameter('size', 256)
+        schema = ControlSchema.default()
+        source = TwinRenderer(schema, size=int(self.get_parameter('size').value)).render(
+            schema.neutral)
+        self._source = source.image
+        self._animator = LandmarkWarpAnimator(source.image, source.landmarks)
+        self._driver = RelativeDriver(source.landmarks)
+        self._types = rc.ros_message_types()
+        self._last_track = None
+        self._pub = self.create_publisher(Image, 'animator/image', qos_profile_sensor_data)
+        self.create_subscription(FaceObservation, 'face/observation', self._on_observation,
+                                 QoSProfile(depth=1))
+
+    def _on_observation(self, msg):
+        obs = rc.observation_from_msg(msg)
+        if not obs.face_found:
+            image = self._source
+        else:
+            if obs.track_id != self._last_track:
+                self._driver.reset()       # a new person: their first frame is their neutral
+                self._last_track = obs.track_id
+            image = self._animator.animate(self._driver(obs.landmarks)[WARP_POINTS])
+        self._pub.publish(rc.image_to_msg(image, obs.stamp, self._types, 'ameca'))
+
+
+def main(args=None):
+    rclpy.init(args=args)
+    node = AnimatorNode()
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()

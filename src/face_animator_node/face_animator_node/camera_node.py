@@ -1,0 +1,84 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""camera_node: publishes frames of a camera, video file or image folder on camera/image_raw."""
+
+from ameca_imitation.capture import CaptureError, open_source
+from ameca_imitation.io import ros_convert as rc
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import qos_profile_sensor_data
+from sensor_msgs.msg import Image
+
+
+class CameraNode(Node):
+
+    def __init__(self):
+        super().__init__('camera_node')
+        self.declare_parameter('source', 'camera:0')
+        self.declare_parameter('fps', 30.0)
+        self.declare_parameter('loop', True)
+        self.declare_parameter('frame_id', 'camera')
+        self._types = rc.ros_message_types()
+        self._pub = self.create_publisher(Image, 'camera/image_raw', qos_profile_sensor_data)
+        self._source = None
+        self._open()
+        fps = float(self.get_parameter('fps').value)
+        if getattr(self._source, 'camera', False):
+            fps = self._source.fps
+        self._timer = self.create_timer(1.0 / fps, self._tick)
+
+    def _open(self):
+        spec = self.get_parameter('source').value
+        if self._source is not None:
+            self._source.close()
+        self._source = open_source(spec, fps=float(self.get_parameter('fps').value))
+        self._frames = iter(self._source)
+        self.get_logger().info(f'publishing {spec} on camera/image_raw')
+
+    def _tick(self):
+        try:
+            frame = next(self._frames)
+        except StopIteration:
+            if self.get_parameter('loop').value:
+                self._open()
+            else:
+                self.get_logger().info('end of input')
+                self._timer.cancel()
+            return
+        now = self.get_clock().now().nanoseconds * 1e-9
+        self._pub.publish(rc.image_to_msg(frame.image, now, self._types,
+                                          self.get_parameter('frame_id').value))
+
+    def destroy_node(self):
+        if self._source is not None:
+            self._source.close()
+        return super().destroy_node()
+
+
+def main(args=None):
+    rclpy.init(args=args)
+    node = None
+    try:
+        node = CameraNode()
+        rclpy.spin(node)
+    except CaptureError as err:
+        rclpy.logging.get_logger('camera_node').error(str(err))
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        if node is not None:
+            node.destroy_node()
+        rclpy.try_shutdown()

@@ -1,0 +1,119 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+motion_node: camera/image_raw -> face/observation, face/keypoints, face/debug_image.
+
+Frames go through a one-slot buffer to a worker thread, so the newest frame is always the one
+processed and the subscription callback never blocks.
+"""
+
+import threading
+
+from ameca_imitation.face.draw import draw_observation
+from ameca_imitation.face.motion import MotionConfig, MotionStage
+from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.latest import LatestSlot
+from ameca_imitation.io.stats import RateLatency
+from ameca_imitation.types import Frame
+from ameca_imitation_msgs.msg import FaceObservation, Keypoints
+from diagnostic_msgs.msg import DiagnosticArray
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import qos_profile_sensor_data, QoSProfile
+from sensor_msgs.msg import Image
+from std_srvs.srv import Trigger
+
+
+class MotionNode(Node):
+
+    def __init__(self):
+        super().__init__('motion_node')
+        self.declare_parameter('publish_debug_image', True)
+        self.declare_parameter('max_faces', 3)
+        self.declare_parameter('calibration_frames', 15)
+        config = MotionConfig()
+        config.landmarks.max_faces = int(self.get_parameter('max_faces').value)
+        config.features.calibration_frames = int(self.get_parameter('calibration_frames').value)
+        self._stage = MotionStage(config)
+        self._types = rc.ros_message_types()
+        self._stats = RateLatency()
+        self._slot = LatestSlot()
+        keep_newest = QoSProfile(depth=1)
+        self._obs_pub = self.create_publisher(FaceObservation, 'face/observation', keep_newest)
+        self._kp_pub = self.create_publisher(Keypoints, 'face/keypoints', keep_newest)
+        self._debug_pub = self.create_publisher(Image, 'face/debug_image', qos_profile_sensor_data)
+        self._diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
+        self.create_subscription(Image, 'camera/image_raw', self._slot.put,
+                                 qos_profile_sensor_data)
+        self.create_service(Trigger, 'face/recalibrate', self._recalibrate)
+        self.create_timer(1.0, self._diagnostics)
+        self._running = True
+        self._worker = threading.Thread(target=self._work, daemon=True)
+        self._worker.start()
+
+    def _work(self):
+        index = 0
+        while self._running:
+            msg = self._slot.take(timeout=0.5)
+            if msg is None:
+                continue
+            try:
+                image = rc.image_from_msg(msg)
+            except ValueError as err:
+                self.get_logger().warning(f'dropped a frame: {err}')
+                continue
+            if image.ndim == 2:
+                self.get_logger().warning('mono images are not supported; dropped a frame')
+                continue
+            frame = Frame(image, rc.stamp_of(msg), index)
+            index += 1
+            obs, kps = self._stage.process(frame)
+            self._obs_pub.publish(rc.observation_to_msg(obs, self._types))
+            if kps is not None:
+                self._kp_pub.publish(rc.keypoints_to_msg(kps, self._types))
+            if self.get_parameter('publish_debug_image').value:
+                self._debug_pub.publish(rc.image_to_msg(draw_observation(image, obs),
+                                                        frame.stamp, self._types))
+            self._stats.add(self.get_clock().now().nanoseconds * 1e-9, frame.stamp)
+
+    def _recalibrate(self, request, response):
+        self._stage.recalibrate()
+        response.success = True
+        response.message = 'neutral face will be measured again'
+        return response
+
+    def _diagnostics(self):
+        figures = dict(self._stats.summary(), dropped_frames=self._slot.dropped)
+        now = self.get_clock().now().nanoseconds * 1e-9
+        self._diag_pub.publish(rc.diagnostics_to_msg(now, self.get_name(), figures, self._types))
+
+    def destroy_node(self):
+        self._running = False
+        self._worker.join(timeout=2.0)
+        self._stage.close()
+        return super().destroy_node()
+
+
+def main(args=None):
+    rclpy.init(args=args)
+    node = MotionNode()
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()

@@ -1,0 +1,81 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+policy_node: the person's motion (or the animated Ameca image) -> policy/controls.
+
+``mode: feature`` reads face/observation; ``mode: image`` reads animator/image. Either way the
+output is a native ControlVector stamped with the camera frame it answers.
+"""
+
+from ameca_imitation.controls import ControlSchema
+from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.policy import make_policy
+from ameca_imitation.types import ControlVector
+from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg, FaceObservation
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import qos_profile_sensor_data, QoSProfile
+from sensor_msgs.msg import Image
+
+
+class PolicyNode(Node):
+
+    def __init__(self):
+        super().__init__('policy_node')
+        self.declare_parameter('mode', 'feature')
+        self.declare_parameter('policy', 'retarget')
+        self.declare_parameter('weights', '')
+        mode = self.get_parameter('mode').value
+        if mode not in ('feature', 'image'):
+            raise ValueError(f"policy_node: mode must be 'feature' or 'image', got {mode!r}")
+        self._schema = ControlSchema.default()
+        self._policy = make_policy(self.get_parameter('policy').value, self._schema,
+                                   self.get_parameter('weights').value or None)
+        if self._policy.input_kind != mode:
+            raise ValueError(f'policy {self.get_parameter("policy").value!r} reads '
+                             f'{self._policy.input_kind} input, but mode is {mode!r}')
+        self._types = rc.ros_message_types()
+        self._pub = self.create_publisher(ControlVectorMsg, 'policy/controls', 10)
+        if mode == 'feature':
+            self.create_subscription(FaceObservation, 'face/observation', self._on_observation,
+                                     QoSProfile(depth=1))
+        else:
+            self.create_subscription(Image, 'animator/image', self._on_image,
+                                     qos_profile_sensor_data)
+
+    def _publish(self, stamp, values):
+        if values is not None:
+            cv = ControlVector(stamp, self._schema.names, values)
+            self._pub.publish(rc.control_vector_to_msg(cv, self._types))
+
+    def _on_observation(self, msg):
+        obs = rc.observation_from_msg(msg)
+        self._publish(obs.stamp, self._policy(obs))
+
+    def _on_image(self, msg):
+        self._publish(rc.stamp_of(msg), self._policy(rc.image_from_msg(msg)))
+
+
+def main(args=None):
+    rclpy.init(args=args)
+    node = PolicyNode()
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
