@@ -24,9 +24,10 @@ from dataclasses import dataclass
 import time
 
 from ameca_imitation.animation import AnimatorStage
+from ameca_imitation.config import load_yaml
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.face.motion import MotionStage
-from ameca_imitation.policy import RetargetPolicy
+from ameca_imitation.policy import make_policy, RetargetPolicy
 from ameca_imitation.trajectory import TrajectoryStage
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.types import ControlVector, FaceObservation, Frame, Keypoints
@@ -69,6 +70,20 @@ class Pipeline:
             self.animator = AnimatorStage(neutral.image, neutral.landmarks)
         self._next_tick = None
 
+    @classmethod
+    def from_config(cls, name: str = 'retarget', animate: bool | None = None) -> 'Pipeline':
+        """Build from ``config/pipelines/<name>.yaml`` (or a path to such a file)."""
+        path = name if name.endswith('.yaml') else f'pipelines/{name}.yaml'
+        data = load_yaml(path)
+        unknown = set(data) - {'policy', 'weights', 'animate', 'mirror', 'gains'}
+        if unknown:
+            raise ValueError(f'{path}: unknown keys {sorted(unknown)}')
+        schema = ControlSchema.default()
+        weights = path if data['policy'] == 'retarget' else (data.get('weights') or None)
+        policy = make_policy(data['policy'], schema, weights)
+        return cls(schema, policy, animate=data.get('animate', False) if animate is None
+                   else animate)
+
     def step(self, frame: Frame, next_stamp: float) -> StepResult:
         """Process ``frame`` and tick the trajectory up to ``next_stamp`` (the next frame)."""
         t0 = time.perf_counter()
@@ -99,6 +114,14 @@ class Pipeline:
         return StepResult(frame, obs, kps, cv, animated,
                           np.array(commands).reshape(-1, len(self.schema)), np.array(times),
                           latency)
+
+    def reset(self) -> None:
+        """Start a new input: new person, fresh trajectory, robot at neutral."""
+        self.motion.reset()
+        self.trajectory = TrajectoryStage(self.schema, self.trajectory.config)
+        if self.animator is not None:
+            self.animator.reset()
+        self._next_tick = None
 
     def close(self) -> None:
         self.motion.close()

@@ -1,3 +1,17 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
 """The animator stage: a person's observation -> the source face (Ameca's) moved the same way."""
 
 from ameca_imitation.animation.driving import RelativeDriver
@@ -14,6 +28,10 @@ class AnimatorStage:
         self.source = source_image
         self.animator = LandmarkWarpAnimator(source_image, source_landmarks, config)
         self.driver = RelativeDriver(source_landmarks)
+        self._track = None
+
+    def reset(self) -> None:
+        self.driver.reset()
         self._track = None
 
     def __call__(self, obs: FaceObservation) -> np.ndarray:

@@ -61,7 +61,7 @@ def run(source_spec: str, out: Path, max_frames: int | None = None,
         pipeline: Pipeline | None = None) -> dict:
     """Run the pipeline on one input and write every output into ``out``; return the summary."""
     out.mkdir(parents=True, exist_ok=True)
-    pipe = pipeline or Pipeline(animate=True)
+    pipe = pipeline or Pipeline.from_config('retarget', animate=True)
     schema = pipe.schema
     twin = TwinRenderer(schema, size=PANEL)
     raw_t, raw_v, cmd_t, cmd_v, lat = [], [], [], [], []
@@ -160,11 +160,14 @@ def main(argv=None) -> int:
     parser.add_argument('input', nargs='?', help='video file, camera:N or image folder')
     parser.add_argument('--out', type=Path, default=Path('out/imitate'))
     parser.add_argument('--max-frames', type=int, default=None)
+    parser.add_argument('--pipeline', default='retarget',
+                        help='config/pipelines/<name>.yaml: retarget, feature or image, or a path')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     spec = args.input or str(fetch_clip(DEFAULT_CLIP))
     try:
-        summary = run(spec, args.out, args.max_frames)
+        summary = run(spec, args.out, args.max_frames,
+                      Pipeline.from_config(args.pipeline, animate=True))
     except CaptureError as err:
         log.error('%s', err)
         return 2

@@ -48,6 +48,16 @@ class MotionStage:
         self.features.recalibrate()
         self._neutral_model = None
 
+    def reset(self) -> None:
+        """Start a new stream: forget the tracked face and the neutral."""
+        self.tracker = MainFaceTracker(self.config.tracker)
+        self.recalibrate()
+
+    @property
+    def neutral_landmarks_model(self) -> np.ndarray | None:
+        """Return the person's neutral landmarks in model space; None before a face."""
+        return self._neutral_model
+
     def process(self, frame: Frame) -> tuple[FaceObservation, Keypoints | None]:
         """One frame in; the observation (explicit "no face" if none) and keypoints out."""
         h, w = frame.image.shape[:2]

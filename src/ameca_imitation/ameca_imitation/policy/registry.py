@@ -12,17 +12,47 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Policy builders by name: ``make_policy('retarget' | 'feature' | 'image', schema, weights)``."""
+"""
+Policy builders by name: ``make_policy('retarget' | 'feature' | 'image' | 'x2cnet', ...)``.
+
+Learned policies load a checkpoint folder (``weights``); without one, the defaults shipped in
+``policy/weights/`` (made by ``scripts/train_default_policies.sh``) are used.
+"""
+
+from pathlib import Path
 
 from ameca_imitation.controls import ControlSchema
+from ameca_imitation.policy.checkpoint import load_checkpoint, load_x2cnet_official
 from ameca_imitation.policy.retarget import RetargetPolicy
+from ameca_imitation.policy.wrappers import FeaturePolicy, ImagePolicy
+
+WEIGHTS = Path(__file__).with_name('weights')
+DEFAULTS = {'feature': WEIGHTS / 'feature_mlp', 'image': WEIGHTS / 'small_image'}
 
 
 def _retarget(schema, weights):
     return RetargetPolicy(schema, weights or 'pipelines/retarget.yaml')
 
 
-POLICIES = {'retarget': _retarget}
+def _learned(kind, wrapper):
+    def build(schema, weights):
+        model, meta = load_checkpoint(weights or DEFAULTS[kind])
+        return wrapper(schema, model, meta)
+    return build
+
+
+def _x2cnet(schema, weights):
+    if not weights:
+        raise ValueError('the x2cnet policy needs weights: the official x2control.pth or a '
+                         'checkpoint folder trained with ameca-train-policy --arch x2cnet')
+    if Path(weights).is_dir():
+        model, meta = load_checkpoint(weights)
+        return ImagePolicy(schema, model, meta)
+    return ImagePolicy(schema, load_x2cnet_official(weights))
+
+
+POLICIES = {'retarget': _retarget, 'feature': _learned('feature', FeaturePolicy),
+            'image': _learned('image', ImagePolicy), 'x2cnet': _x2cnet}
 
 
 def make_policy(name: str, schema: ControlSchema, weights: str | None = None):

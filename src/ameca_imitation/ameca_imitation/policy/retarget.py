@@ -16,12 +16,11 @@
 
 from ameca_imitation.config import load_yaml
 from ameca_imitation.controls import ControlSchema
-from ameca_imitation.face.features import FEATURE_NAMES
+from ameca_imitation.policy.inputs import feature_inputs, INPUT_NAMES
 from ameca_imitation.types import FaceObservation
 import numpy as np
 
-POSE_INPUTS = ('head_pitch', 'head_yaw', 'head_roll')
-INPUTS = FEATURE_NAMES + POSE_INPUTS
+INPUTS = INPUT_NAMES
 
 
 def _mirror_name(name: str) -> str:
@@ -40,6 +39,9 @@ class RetargetPolicy:
 
     def __init__(self, schema: ControlSchema, config: str = 'pipelines/retarget.yaml'):
         data = load_yaml(config)
+        unknown = set(data) - {'mirror', 'policy', 'animate', 'gains'}
+        if unknown:
+            raise ValueError(f'{config}: unknown keys {sorted(unknown)}')
         self.schema = schema
         self.mirror = bool(data.get('mirror', False))
         self.gains = np.zeros((len(schema), len(INPUTS)))
@@ -55,12 +57,7 @@ class RetargetPolicy:
             for name in ('head_yaw', 'head_roll', 'gaze_horizontal', 'jaw_side'):
                 self.gains[:, INPUTS.index(name)] *= -1
 
-    def inputs(self, obs: FaceObservation) -> np.ndarray:
-        """Return the ``(F,)`` input vector: features, then pitch, yaw, roll."""
-        return np.array([obs.features.get(n, 0.0) for n in FEATURE_NAMES]
-                        + [obs.pitch, obs.yaw, obs.roll], np.float64)
-
     def __call__(self, obs: FaceObservation) -> np.ndarray | None:
         if not obs.face_found:
             return None
-        return self.schema.clamp(self.schema.neutral + self.gains @ self.inputs(obs))
+        return self.schema.clamp(self.schema.neutral + self.gains @ feature_inputs(obs))

@@ -207,7 +207,8 @@ class X2CDataset:
 def pairs_from_bag(path: str | Path, schema: ControlSchema,
                    image_topic: str = '/camera/image_raw/compressed',
                    command_topic: str = '/ameca/command'):
-    """Pair each camera image of a bag with the newest command sent at or before it.
+    """
+    Pair each camera image of a bag with the newest command sent at or before it.
 
     ``image_topic`` may carry ``sensor_msgs/Image`` or ``sensor_msgs/CompressedImage``.
     """

@@ -1,0 +1,64 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Policy inference per frame, batch 1, on this CPU (budgets: small image <= 3 ms, feature <= 1 ms).
+
+    .venv/bin/python bench/bench_policies.py
+
+Includes the published architecture (X2CNet, ResNet-18 at 224 px, random weights) for scale.
+Times the whole wrapper call: preprocessing (resize, normalise) + forward + denormalise.
+"""
+
+import time
+
+import common
+import numpy as np
+import torch
+
+from ameca_imitation.controls import ControlSchema
+from ameca_imitation.policy.modules import FeatureMLP, SmallImagePolicy, X2CNet
+from ameca_imitation.policy.wrappers import FeaturePolicy, ImagePolicy
+from ameca_imitation.types import FaceObservation
+
+
+def median_ms(fn, runs=200, warmup=20):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return round(1000 * float(np.median(times)), 3)
+
+
+def main():
+    torch.set_num_threads(1)
+    schema = ControlSchema.default()
+    image = np.random.default_rng(0).integers(0, 255, (256, 256, 3), dtype=np.uint8)
+    small = ImagePolicy(schema, SmallImagePolicy(), device=torch.device('cpu'))
+    x2c = ImagePolicy(schema, X2CNet().eval(), device=torch.device('cpu'))
+    feature = FeaturePolicy(schema, FeatureMLP())
+    obs = FaceObservation(0.0, True, features={'mouth_open': 0.1})
+    common.report('policies', {
+        'threads': 1,
+        'small_image_ms': median_ms(lambda: small(image)),
+        'feature_mlp_ms': median_ms(lambda: feature(obs)),
+        'x2cnet_224_ms': median_ms(lambda: x2c(image), runs=30, warmup=3),
+        'small_image_params': sum(p.numel() for p in small.model.parameters()),
+        'x2cnet_params': sum(p.numel() for p in x2c.model.parameters())})
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,96 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+``ameca-eval``: the scoreboard. Writes ``DIR/eval.json`` and ``DIR/eval.html``.
+
+    ameca-eval --out out/eval                         # retarget, feature and image pipelines
+    ameca-eval --out out/eval --pipelines feature --clips single_face.mp4 --no-judge
+"""
+
+import argparse
+import html
+import json
+import logging
+from pathlib import Path
+import sys
+
+from ameca_imitation.evaluation.harness import EvalConfig, evaluate
+
+log = logging.getLogger('ameca-eval')
+
+
+def table_rows(results: dict) -> list[dict]:
+    """One summary row per pipeline (averaged over the real clips)."""
+    rows = []
+    for name, r in results.items():
+        clips = list(r['clips'].values())
+
+        def mean(key):
+            vals = [c[key] for c in clips if c.get(key) is not None]
+            return float(sum(vals) / len(vals)) if vals else float('nan')
+        mae = r['twin_round_trip']['mae']
+        rows.append({'pipeline': name, 'twin_mae': mae['overall'],
+                     **{f'twin_mae_{g}': v for g, v in mae.items() if g != 'overall'},
+                     'feature_correlation': mean('mean_core_correlation'),
+                     'landmark_motion_distance': mean('landmark_motion_distance'),
+                     'emotion_agreement': mean('emotion_agreement'),
+                     'p95_ms': mean('p95_total_ms'),
+                     'energy_above_5hz': mean('energy_above_5hz'),
+                     'limit_violations': int(sum(c['limit_violations'] for c in clips))})
+    return rows
+
+
+def markdown(rows: list[dict]) -> str:
+    cols = ['pipeline', 'twin_mae', 'feature_correlation', 'landmark_motion_distance',
+            'emotion_agreement', 'p95_ms', 'energy_above_5hz', 'limit_violations']
+    lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
+    for r in rows:
+        lines.append('| ' + ' | '.join(f'{r[c]:.3f}' if isinstance(r[c], float) else str(r[c])
+                                       for c in cols) + ' |')
+    return '\n'.join(lines)
+
+
+def main(argv=None) -> int:
+    d = EvalConfig()
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--out', type=Path, default=Path('out/eval'))
+    p.add_argument('--pipelines', nargs='+', default=list(d.pipelines))
+    p.add_argument('--clips', nargs='+', default=list(d.clips))
+    p.add_argument('--twin-clips', type=int, default=d.twin_clips)
+    p.add_argument('--max-frames', type=int, default=None)
+    p.add_argument('--no-judge', action='store_true')
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
+    cfg = EvalConfig(pipelines=tuple(args.pipelines), clips=tuple(args.clips),
+                     twin_clips=args.twin_clips, judge=not args.no_judge,
+                     max_frames=args.max_frames)
+    results = evaluate(cfg)
+    rows = table_rows(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / 'eval.json').write_text(json.dumps({'results': results, 'summary': rows},
+                                                   indent=1))
+    table = markdown(rows)
+    (args.out / 'eval.md').write_text(table + '\n')
+    (args.out / 'eval.html').write_text(
+        '<!doctype html><meta charset="utf-8"><title>Ameca imitation scoreboard</title>'
+        f'<h1>Scoreboard</h1><pre>{html.escape(table)}</pre><h2>Details</h2>'
+        f'<pre>{html.escape(json.dumps(results, indent=1))}</pre>', encoding='utf-8')
+    print(table)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

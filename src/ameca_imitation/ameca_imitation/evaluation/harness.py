@@ -1,0 +1,174 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+``ameca-eval``: one scoreboard for imitation quality and speed, pipelines side by side.
+
+Per pipeline (``config/pipelines/<name>.yaml``):
+
+* twin round trip: held-out twin clips (random Bezier clips of another seed, and the library's
+  emotions clip) are rendered, run through the pipeline like a person's video, and the policy's
+  outputs are compared with the controls that made the renders: normalised MAE per group;
+* human -> twin fidelity on real clips: the same landmark model measures the person's expression
+  features and the twin's (rendered from the commanded controls); correlation over time per
+  feature, and the distance between their landmark motions (eye-centre distances);
+* emotion agreement: the fer judge labels the person's frame and the twin render;
+* speed and safety: per-stage latency, frames per second, smoothness, limit violations.
+"""
+
+from dataclasses import dataclass, field
+import time
+
+from ameca_imitation.controls import ControlSchema
+from ameca_imitation.evaluation.metrics import (correlations, limit_violations, smoothness)
+from ameca_imitation.face.features import FEATURE_NAMES
+from ameca_imitation.face.motion import MotionStage
+from ameca_imitation.face.pose import estimate_pose
+from ameca_imitation.pipeline import Pipeline
+from ameca_imitation.policy.evaluate import normalised_mae
+from ameca_imitation.twin import TwinRenderer
+from ameca_imitation.twin.animator import Clip, ExpressionLibrary, random_clip
+from ameca_imitation.types import Frame
+import numpy as np
+
+CORE_FEATURES = ('eye_open_left', 'eye_open_right', 'brow_inner_left', 'brow_inner_right',
+                 'mouth_open', 'lip_corner_left', 'lip_corner_right')
+
+
+@dataclass
+class EvalConfig:
+    pipelines: tuple = ('retarget', 'feature', 'image')
+    clips: tuple = ('single_face.mp4', 'WolfgangLanger_Pexels.mp4')
+    twin_clips: int = 4              # random held-out clips (plus the emotions clip)
+    twin_seed: int = 1234            # not a training seed
+    twin_fps: float = 25.0
+    twin_size: int = 256
+    judge: bool = True
+    max_frames: int | None = None
+    results: dict = field(default_factory=dict)
+
+
+def _with_neutral_start(clip: Clip, schema, seconds: float = 1.0) -> Clip:
+    """Prepend a rest pose: a person's neutral is measured at the start of every clip."""
+    times = np.concatenate([[0.0], clip.times + seconds])
+    return Clip(times, np.vstack([schema.neutral, clip.poses]))
+
+
+def twin_round_trip(pipeline: Pipeline, schema, cfg: EvalConfig) -> dict:
+    renderer = TwinRenderer(schema, size=cfg.twin_size)
+    library = ExpressionLibrary(schema)
+    rng = np.random.default_rng(cfg.twin_seed)
+    clips = [random_clip(schema, rng, duration=4.0, library=library)
+             for _ in range(cfg.twin_clips)]
+    clips.append(library.clips['emotions'])
+    truth, predicted = [], []
+    for clip in clips:
+        clip = _with_neutral_start(clip, schema)
+        pipeline.reset()
+        values = clip.frames(cfg.twin_fps)
+        for i, v in enumerate(values):
+            frame = Frame(renderer.render(v).image, i / cfg.twin_fps, i)
+            res = pipeline.step(frame, (i + 1) / cfg.twin_fps)
+            if res.policy is not None and i >= cfg.twin_fps:      # after the neutral second
+                truth.append(v)
+                predicted.append(res.policy.values)
+    return {'frames': len(truth), 'mae': normalised_mae(schema, np.array(predicted),
+                                                        np.array(truth))}
+
+
+def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> dict:
+    from ameca_imitation.capture import open_source
+    twin = TwinRenderer(schema, size=cfg.twin_size)
+    observer = MotionStage()               # the same landmark model, looking at the twin
+    pipeline.reset()
+    person, robot, motion_err, labels, stage_ms = [], [], [], [], []
+    cmd_t, cmd = [], []
+    start = time.perf_counter()
+    frames = 0
+    with open_source(str(path)) as src:
+        for frame in src:
+            if cfg.max_frames and frames >= cfg.max_frames:
+                break
+            frames += 1
+            res = pipeline.step(frame, frame.stamp + 1.0 / src.fps)
+            stage_ms.append({k: 1000 * v for k, v in res.latency.items()})
+            cmd_t.extend(res.command_times)
+            cmd.extend(res.commands)
+            command = res.commands[-1] if len(res.commands) else schema.neutral
+            render = twin.render(command)
+            seen, _ = observer.process(Frame(render.image, frame.stamp, frame.index))
+            obs = res.observation
+            if not (obs.face_found and seen.face_found):
+                continue
+            person.append([obs.features[n] for n in FEATURE_NAMES])
+            robot.append([seen.features[n] for n in FEATURE_NAMES])
+            motion_err.append(_motion_distance(pipeline, observer, obs.landmarks,
+                                               seen.landmarks))
+            if judge is not None:
+                labels.append((judge.label(frame.image, obs.box),
+                               judge.label(render.image, seen.box)))
+    wall = time.perf_counter() - start
+    person, robot = np.array(person), np.array(robot)
+    corr = correlations(person, robot, FEATURE_NAMES)
+    cmd_t, cmd = np.array(cmd_t), np.array(cmd)
+    out = {'frames': frames, 'frames_compared': len(person),
+           'feature_correlation': corr,
+           'mean_core_correlation': float(np.nanmean([corr[n] for n in CORE_FEATURES])),
+           'landmark_motion_distance': float(np.mean(motion_err)) if motion_err else None,
+           'limit_violations': limit_violations(schema, cmd),
+           **smoothness(schema, cmd_t, cmd),
+           'median_stage_ms': {k: float(np.median([s[k] for s in stage_ms]))
+                               for k in stage_ms[0]},
+           'p95_total_ms': float(np.percentile([s['total'] for s in stage_ms], 95)),
+           'frames_per_s_with_evaluation': frames / wall}
+    if labels:
+        out['emotion_agreement'] = float(np.mean([a == b for a, b in labels]))
+        out['person_emotions'] = {k: int(sum(a == k for a, _ in labels))
+                                  for k in sorted({a for a, _ in labels})}
+    return out
+
+
+def _motion_distance(pipeline, observer, person_lm, twin_lm) -> float:
+    """
+    Measure how far apart the person's and the twin's landmark motions are.
+
+    Motions are taken since each one's neutral, pose removed; mean distance in eye-centre units.
+    """
+    p_fit, _ = estimate_pose(person_lm)
+    t_fit, _ = estimate_pose(twin_lm)
+    p = p_fit.to_model(person_lm[:468].astype(np.float64))
+    t = t_fit.to_model(twin_lm[:468].astype(np.float64))
+    p0 = pipeline.motion.neutral_landmarks_model
+    t0 = observer.neutral_landmarks_model
+    if p0 is None or t0 is None:
+        return float('nan')
+    return float(np.linalg.norm((p - p0[:468])[:, :2] - (t - t0[:468])[:, :2], axis=1).mean())
+
+
+def evaluate(cfg: EvalConfig) -> dict:
+    from ameca_imitation.io.media import fetch_clip
+    schema = ControlSchema.default()
+    judge = None
+    if cfg.judge:
+        from ameca_imitation.evaluation.judge import EmotionJudge
+        judge = EmotionJudge()
+    results = {}
+    for name in cfg.pipelines:
+        pipeline = Pipeline.from_config(name)
+        entry = {'twin_round_trip': twin_round_trip(pipeline, schema, cfg), 'clips': {}}
+        for clip in cfg.clips:
+            entry['clips'][clip] = real_clip(pipeline, schema, fetch_clip(clip), cfg, judge)
+        pipeline.close()
+        results[name] = entry
+    return results

@@ -1,0 +1,49 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Imitation metrics: smoothness of commands, feature correlation, landmark distance, limits."""
+
+from ameca_imitation.controls import ControlSchema
+import numpy as np
+
+
+def smoothness(schema: ControlSchema, times: np.ndarray, commands: np.ndarray) -> dict:
+    """Mean |jerk| (ranges/s^3) and share of signal energy above 5 Hz of ``(M, N)`` commands."""
+    x = schema.normalise(commands)
+    dt = float(np.median(np.diff(times)))
+    jerk = np.diff(x, n=3, axis=0) / dt ** 3
+    centred = x - x.mean(0)
+    freqs = np.fft.rfftfreq(len(x), dt)
+    power = np.abs(np.fft.rfft(centred, axis=0)) ** 2
+    total = power[1:].sum()
+    return {'mean_abs_jerk': float(np.abs(jerk).mean()),
+            'energy_above_5hz': float(power[freqs > 5].sum() / total) if total > 0 else 0.0}
+
+
+def limit_violations(schema: ControlSchema, commands: np.ndarray) -> int:
+    """Commanded values outside the live ranges (must be 0)."""
+    return int(((commands < schema.live_min - 1e-9) | (commands > schema.live_max + 1e-9)).sum())
+
+
+def correlations(a: np.ndarray, b: np.ndarray, names) -> dict:
+    """Pearson correlation over time per column of ``(T, F)`` series (NaN if one is flat)."""
+    out = {}
+    for i, name in enumerate(names):
+        x, y = a[:, i], b[:, i]
+        ok = np.isfinite(x) & np.isfinite(y)
+        if ok.sum() < 3 or x[ok].std() < 1e-9 or y[ok].std() < 1e-9:
+            out[name] = float('nan')
+        else:
+            out[name] = float(np.corrcoef(x[ok], y[ok])[0, 1])
+    return out

@@ -1,0 +1,90 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+The robot's self-model data: twin renders observed by the same landmark model as the person.
+
+Like motor babbling, each (render, controls) pair of a twin data set is looked at with mediapipe;
+its expression features are taken relative to the twin's own neutral render (as a person's are
+relative to theirs) and paired with the controls that made the render. A feature policy trained
+on these pairs maps "what the face did" to "what the motors must do".
+"""
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ameca_imitation.controls import ControlSchema
+from ameca_imitation.policy.inputs import feature_inputs
+import numpy as np
+from tqdm import tqdm
+
+CACHE = 'observed_features.npz'
+_WORKER = {}
+
+
+def _init(root: str, size: int):
+    from ameca_imitation.face.features import FeatureExtractor
+    from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
+    from ameca_imitation.face.pose import estimate_pose
+    from ameca_imitation.twin import TwinRenderer
+    from ameca_imitation.twin.dataset import ShardDataset
+    schema = ControlSchema.default()
+    detector = FaceMeshDetector(LandmarkConfig(static_images=True, max_faces=1))
+    neutral = TwinRenderer(schema, size=size).render(schema.neutral).image
+    lm = detector.detect(neutral)[0].landmarks
+    extractor = FeatureExtractor()
+    extractor.neutral = extractor.measure(lm, estimate_pose(lm)[0])
+    extractor.calibrated = True
+    _WORKER.update(data=ShardDataset(root, verify=False), detector=detector, extractor=extractor)
+
+
+def _observe(indices):
+    from ameca_imitation.face.pose import estimate_pose
+    from ameca_imitation.types import FaceObservation
+    out = []
+    for i in indices:
+        image, controls = _WORKER['data'][i]
+        faces = _WORKER['detector'].detect(image)
+        if not faces:
+            out.append((i, None, controls))
+            continue
+        lm = faces[0].landmarks
+        fit, (pitch, yaw, roll) = estimate_pose(lm)
+        obs = FaceObservation(0.0, True, landmarks=lm, pitch=pitch, yaw=yaw, roll=roll,
+                              features=_WORKER['extractor'](lm, fit))
+        out.append((i, feature_inputs(obs), controls))
+    return out
+
+
+def observed_features(root: str | Path, workers: int = 2, chunk: int = 250):
+    """Return ``(inputs (M, 22), controls (M, N))`` of the pairs with a face found (cached)."""
+    from ameca_imitation.twin.dataset import ShardDataset
+    root = Path(root)
+    cache = root / CACHE
+    if cache.is_file():
+        with np.load(cache) as data:
+            return data['inputs'], data['controls']
+    data = ShardDataset(root)
+    size = int(data.manifest['spec']['size'])
+    chunks = [range(s, min(s + chunk, len(data))) for s in range(0, len(data), chunk)]
+    rows = []
+    with ProcessPoolExecutor(workers, initializer=_init, initargs=(str(root), size)) as pool:
+        for part in tqdm(pool.map(_observe, chunks), total=len(chunks), desc='observing twin',
+                         unit='chunk'):
+            rows.extend(part)
+    rows = [r for r in sorted(rows, key=lambda r: r[0]) if r[1] is not None]
+    inputs = np.stack([r[1] for r in rows]).astype(np.float32)
+    controls = np.stack([r[2] for r in rows]).astype(np.float32)
+    np.savez(cache, inputs=inputs, controls=controls)
+    return inputs, controls

@@ -1,0 +1,105 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+Stateful wrappers that own preprocessing, device and ``no_grad`` around the policy networks.
+
+Both map to native control values in the schema's order, clamped to the live ranges.
+"""
+
+from ameca_imitation.controls import ControlSchema
+from ameca_imitation.policy.inputs import feature_inputs
+from ameca_imitation.types import FaceObservation
+import cv2
+import numpy as np
+import torch
+
+
+def default_device() -> torch.device:
+    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+
+
+def _check_order(schema: ControlSchema, meta: dict) -> None:
+    names = tuple(meta.get('control_names', schema.names))
+    if names != schema.names:
+        raise ValueError(f'the checkpoint predicts {len(names)} controls in another order than '
+                         f'the table {schema.name!r}; retrain or convert it')
+
+
+def crop_resize(image: np.ndarray, size: int, crop: float = 0.0) -> np.ndarray:
+    """Cut ``crop`` of each side, resize to ``(size, size)``; BGR in, RGB uint8 out."""
+    h, w = image.shape[:2]
+    dy, dx = int(round(h * crop)), int(round(w * crop))
+    image = image[dy:h - dy, dx:w - dx]
+    return cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA)[..., ::-1]
+
+
+def images_to_tensor(images, size: int, mean, std, crop: float = 0.0) -> torch.Tensor:
+    """BGR uint8 images (list of ``(H, W, 3)``) -> ``(B, 3, size, size)`` normalised RGB."""
+    batch = np.stack([crop_resize(im, size, crop) for im in images])
+    x = torch.from_numpy(np.ascontiguousarray(batch)).permute(0, 3, 1, 2).float() / 255.0
+    mean = torch.tensor(mean).view(1, 3, 1, 1)
+    std = torch.tensor(std).view(1, 3, 1, 1)
+    return (x - mean) / std
+
+
+class ImagePolicy:
+    """An Ameca face image (the animated one, or a robot/twin photo) -> controls."""
+
+    input_kind = 'image'
+
+    def __init__(self, schema: ControlSchema, model: torch.nn.Module, meta: dict | None = None,
+                 device: torch.device | None = None):
+        _check_order(schema, meta or {})
+        self.schema = schema
+        self.device = device or default_device()
+        self.model = model.to(self.device).eval()
+        self.raw_head = type(model).__name__ == 'X2CNet'
+
+    @torch.no_grad()
+    def predict_normalised(self, images) -> np.ndarray:
+        """List of BGR images -> ``(B, N)`` normalised controls in [0, 1]."""
+        c = self.model.config
+        x = images_to_tensor(images, c.image_size, c.mean, c.std, c.crop).to(self.device)
+        out = self.model(x)
+        if self.raw_head:
+            out = out[1].clamp(0.0, 1.0)
+        return out.float().cpu().numpy()
+
+    def __call__(self, image: np.ndarray) -> np.ndarray:
+        return self.schema.clamp(self.schema.denormalise(self.predict_normalised([image])[0]))
+
+
+class FeaturePolicy:
+    """Expression features and head pose of a face observation -> controls."""
+
+    input_kind = 'feature'
+
+    def __init__(self, schema: ControlSchema, model: torch.nn.Module, meta: dict | None = None,
+                 device: torch.device | None = None):
+        _check_order(schema, meta or {})
+        self.schema = schema
+        self.device = device or torch.device('cpu')     # a 22-input MLP is faster on the CPU
+        self.model = model.to(self.device).eval()
+
+    @torch.no_grad()
+    def predict_normalised(self, inputs: np.ndarray) -> np.ndarray:
+        x = torch.as_tensor(np.atleast_2d(inputs), dtype=torch.float32, device=self.device)
+        return self.model(x).cpu().numpy()
+
+    def __call__(self, obs: FaceObservation) -> np.ndarray | None:
+        if not obs.face_found:
+            return None
+        normalised = self.predict_normalised(feature_inputs(obs))[0]
+        return self.schema.clamp(self.schema.denormalise(normalised))

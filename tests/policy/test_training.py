@@ -1,0 +1,82 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""ameca-train-policy on small twin sets: learning happens, checkpoints are complete, DDP runs."""
+
+import json
+import os
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from ameca_imitation.cli.train_policy import main as train_main
+from ameca_imitation.policy import make_policy
+from ameca_imitation.policy.self_model import observed_features
+from ameca_imitation.twin.dataset import DatasetSpec, ShardDataset, write_dataset
+
+
+@pytest.fixture(scope='module')
+def pairs(tmp_path_factory):
+    root = tmp_path_factory.mktemp('train')
+    write_dataset(root / 'train', DatasetSpec(count=400, seed=0, size=128, shard_size=200), 2)
+    write_dataset(root / 'test', DatasetSpec(count=100, seed=1, size=128, shard_size=100), 2)
+    return root
+
+
+def test_image_policy_learns(pairs, tmp_path, schema):
+    out = tmp_path / 'small'
+    assert train_main(['--arch', 'small_image', '--data', str(pairs / 'train'), '--test',
+                       str(pairs / 'test'), '--out', str(out), '--epochs', '4',
+                       '--batch-size', '32', '--warmup-steps', '10', '--max-minutes', '3']) == 0
+    for name in ('model.safetensors', 'config.json', 'metrics.json', 'command.txt'):
+        assert (out / name).is_file(), name
+    metrics = json.loads((out / 'metrics.json').read_text())
+    # Better than predicting the mean pose of the training set.
+    train_mean = schema.normalise(ShardDataset(pairs / 'train').controls()).mean(0)
+    baseline = np.abs(schema.normalise(ShardDataset(pairs / 'test').controls()) - train_mean).mean()
+    assert metrics['test_mae_normalised']['overall'] < 0.9 * baseline
+    assert set(metrics['test_mae_normalised']) >= {'brows', 'eyelids', 'gaze', 'head/neck', 'mouth'}
+    policy = make_policy('image', schema, str(out))
+    image, truth = ShardDataset(pairs / 'test')[0]
+    assert policy(image).shape == truth.shape
+
+
+def test_feature_policy_on_the_self_model(pairs, tmp_path, schema):
+    inputs, controls = observed_features(pairs / 'train')
+    assert inputs.shape[1] == 22 and len(inputs) >= 0.9 * 400        # the face is found
+    out = tmp_path / 'feat'
+    assert train_main(['--arch', 'feature_mlp', '--data', str(pairs / 'train'), '--test',
+                       str(pairs / 'test'), '--out', str(out), '--epochs', '30',
+                       '--batch-size', '32', '--warmup-steps', '10', '--no-augment']) == 0
+    metrics = json.loads((out / 'metrics.json').read_text())
+    test_in, test_out = observed_features(pairs / 'test')
+    baseline = np.abs(schema.normalise(test_out) - schema.normalise(controls).mean(0)).mean()
+    assert metrics['test_mae_normalised']['overall'] < 0.9 * baseline
+
+
+def test_two_processes_with_torchrun(pairs, tmp_path):
+    torchrun = shutil.which('torchrun', path=str(Path(sys.executable).parent))
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    cmd = [torchrun, '--standalone', '--nproc_per_node', '2', '-m',
+           'ameca_imitation.cli.train_policy', '--arch', 'small_image', '--data',
+           str(pairs / 'train'), '--out', str(tmp_path / 'ddp'), '--epochs', '1',
+           '--max-steps', '3', '--batch-size', '16']
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    metrics = json.loads((tmp_path / 'ddp' / 'metrics.json').read_text())
+    assert metrics['world_size'] == 2 and metrics['steps'] == 3
