@@ -25,7 +25,7 @@ test-python:
 	$(PY) -m pytest tests -q
 
 bench: setup
-	for f in bench/*.py; do $(PY) $$f || exit 1; done
+	for f in bench/bench_*.py; do $(PY) $$f || exit 1; done
 
 clean:
 	rm -rf build install log out

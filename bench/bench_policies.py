@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Policy inference per frame, batch 1, on this CPU (budgets: small image <= 3 ms, feature <= 1 ms).
+"""Policy inference per frame, batch 1, 1 and 2 threads (budgets: small image <= 3 ms, feature <= 1 ms).
 
     .venv/bin/python bench/bench_policies.py
 
@@ -43,21 +43,24 @@ def median_ms(fn, runs=200, warmup=20):
     return round(1000 * float(np.median(times)), 3)
 
 
-def main():
-    torch.set_num_threads(1)
+def measure(threads):
+    torch.set_num_threads(threads)
     schema = ControlSchema.default()
     image = np.random.default_rng(0).integers(0, 255, (256, 256, 3), dtype=np.uint8)
     small = ImagePolicy(schema, SmallImagePolicy(), device=torch.device('cpu'))
     x2c = ImagePolicy(schema, X2CNet().eval(), device=torch.device('cpu'))
     feature = FeaturePolicy(schema, FeatureMLP())
     obs = FaceObservation(0.0, True, features={'mouth_open': 0.1})
-    common.report('policies', {
-        'threads': 1,
-        'small_image_ms': median_ms(lambda: small(image)),
-        'feature_mlp_ms': median_ms(lambda: feature(obs)),
-        'x2cnet_224_ms': median_ms(lambda: x2c(image), runs=30, warmup=3),
+    return {
+        f'small_image_ms_{threads}t': median_ms(lambda: small(image)),
+        f'feature_mlp_ms_{threads}t': median_ms(lambda: feature(obs)),
+        f'x2cnet_224_ms_{threads}t': median_ms(lambda: x2c(image), runs=30, warmup=3),
         'small_image_params': sum(p.numel() for p in small.model.parameters()),
-        'x2cnet_params': sum(p.numel() for p in x2c.model.parameters())})
+        'x2cnet_params': sum(p.numel() for p in x2c.model.parameters())}
+
+
+def main():
+    common.report('policies', {**measure(1), **measure(2)})
 
 
 if __name__ == '__main__':

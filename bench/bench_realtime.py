@@ -24,6 +24,7 @@ measure in the ROS graph. ``smoothing_lag``: how far the commanded curves trail 
 outputs (the lag that best aligns them), the delay the trajectory stage's filtering adds.
 """
 
+import resource
 import time
 
 import common
@@ -31,7 +32,7 @@ import numpy as np
 
 from ameca_imitation.capture import open_source
 from ameca_imitation.io.media import fetch_clip
-from ameca_imitation.pipeline import Pipeline
+from ameca_imitation.pipeline import DEFAULT_PIPELINE, Pipeline
 
 
 def smoothing_lag(raw_t, raw, cmd_t, cmd, max_lag=0.3):
@@ -48,7 +49,7 @@ def smoothing_lag(raw_t, raw, cmd_t, cmd, max_lag=0.3):
 
 
 def main():
-    pipe = Pipeline()
+    pipe = Pipeline.from_config(DEFAULT_PIPELINE)
     motion_ms, total_ms, stamp_ms, raw_t, raw, cmd_t, cmd = [], [], [], [], [], [], []
     tick = 1.0 / pipe.trajectory.config.rate_hz
     with open_source(fetch_clip('WolfgangLanger_Pexels.mp4')) as src:
@@ -75,7 +76,8 @@ def main():
         'path_p95_ms': round(float(np.percentile(total_ms, 95)), 2),
         'p95_stamp_latency_ms': round(p95, 1),
         'frames_per_s': round(len(frames) / wall, 1),
-        'trajectory_smoothing_lag_ms': round(1000 * lag, 1)})
+        'trajectory_smoothing_lag_ms': round(1000 * lag, 1),
+        'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)})
 
 
 if __name__ == '__main__':

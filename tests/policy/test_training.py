@@ -33,16 +33,19 @@ from ameca_imitation.twin.dataset import DatasetSpec, ShardDataset, write_datase
 @pytest.fixture(scope='module')
 def pairs(tmp_path_factory):
     root = tmp_path_factory.mktemp('train')
-    write_dataset(root / 'train', DatasetSpec(count=400, seed=0, size=128, shard_size=200), 2)
-    write_dataset(root / 'test', DatasetSpec(count=100, seed=1, size=128, shard_size=100), 2)
+    write_dataset(root / 'train', DatasetSpec(count=600, seed=0, size=128, shard_size=300,
+                                              fps=2.5), 2)
+    write_dataset(root / 'test', DatasetSpec(count=100, seed=1, size=128, shard_size=100,
+                                             fps=2.5), 2)
     return root
 
 
 def test_image_policy_learns(pairs, tmp_path, schema):
     out = tmp_path / 'small'
     assert train_main(['--arch', 'small_image', '--data', str(pairs / 'train'), '--test',
-                       str(pairs / 'test'), '--out', str(out), '--epochs', '4',
-                       '--batch-size', '32', '--warmup-steps', '10', '--max-minutes', '3']) == 0
+                       str(pairs / 'test'), '--out', str(out), '--epochs', '12',
+                       '--batch-size', '32', '--warmup-steps', '20', '--lr', '2e-3',
+                       '--patience', '12', '--max-minutes', '3']) == 0
     for name in ('model.safetensors', 'config.json', 'metrics.json', 'command.txt'):
         assert (out / name).is_file(), name
     metrics = json.loads((out / 'metrics.json').read_text())
@@ -58,11 +61,12 @@ def test_image_policy_learns(pairs, tmp_path, schema):
 
 def test_feature_policy_on_the_self_model(pairs, tmp_path, schema):
     inputs, controls = observed_features(pairs / 'train')
-    assert inputs.shape[1] == 22 and len(inputs) >= 0.9 * 400        # the face is found
+    assert inputs.shape[1] == 22 and len(inputs) >= 0.9 * 600        # the face is found
     out = tmp_path / 'feat'
     assert train_main(['--arch', 'feature_mlp', '--data', str(pairs / 'train'), '--test',
-                       str(pairs / 'test'), '--out', str(out), '--epochs', '30',
-                       '--batch-size', '32', '--warmup-steps', '10', '--no-augment']) == 0
+                       str(pairs / 'test'), '--out', str(out), '--epochs', '150',
+                       '--batch-size', '32', '--warmup-steps', '20', '--lr', '3e-3',
+                       '--patience', '40', '--no-augment']) == 0
     metrics = json.loads((out / 'metrics.json').read_text())
     test_in, test_out = observed_features(pairs / 'test')
     baseline = np.abs(schema.normalise(test_out) - schema.normalise(controls).mean(0)).mean()

@@ -33,6 +33,9 @@ from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.types import ControlVector, FaceObservation, Frame, Keypoints
 import numpy as np
 
+# Chosen by ameca-eval (best mean rank over the imitation-quality figures; see README).
+DEFAULT_PIPELINE = 'feature'
+
 
 @dataclass
 class StepResult:
@@ -71,7 +74,7 @@ class Pipeline:
         self._next_tick = None
 
     @classmethod
-    def from_config(cls, name: str = 'retarget', animate: bool | None = None) -> 'Pipeline':
+    def from_config(cls, name: str = DEFAULT_PIPELINE, animate: bool | None = None) -> 'Pipeline':
         """Build from ``config/pipelines/<name>.yaml`` (or a path to such a file)."""
         path = name if name.endswith('.yaml') else f'pipelines/{name}.yaml'
         data = load_yaml(path)

@@ -36,7 +36,7 @@ class PolicyNode(Node):
     def __init__(self):
         super().__init__('policy_node')
         self.declare_parameter('mode', 'feature')
-        self.declare_parameter('policy', 'retarget')
+        self.declare_parameter('policy', 'feature')
         self.declare_parameter('weights', '')
         mode = self.get_parameter('mode').value
         if mode not in ('feature', 'image'):

@@ -52,9 +52,27 @@ def table_rows(results: dict) -> list[dict]:
     return rows
 
 
+# How the default is chosen: the mean rank over the four imitation-quality figures
+# (True: higher is better). Speed and safety are budgets to meet, not ranked.
+RANKED = {'twin_mae': False, 'feature_correlation': True, 'landmark_motion_distance': False,
+          'emotion_agreement': True}
+
+
+def add_ranks(rows: list[dict]) -> list[dict]:
+    """Add ``mean_rank`` (1 = best on every figure) to each row; return rows best first."""
+    for key, higher in RANKED.items():
+        order = sorted(rows, key=lambda r: -r[key] if higher else r[key])
+        for rank, row in enumerate(order, 1):
+            row.setdefault('ranks', {})[key] = rank
+    for row in rows:
+        row['mean_rank'] = sum(row['ranks'].values()) / len(RANKED)
+    return sorted(rows, key=lambda r: r['mean_rank'])
+
+
 def markdown(rows: list[dict]) -> str:
-    cols = ['pipeline', 'twin_mae', 'feature_correlation', 'landmark_motion_distance',
-            'emotion_agreement', 'p95_ms', 'energy_above_5hz', 'limit_violations']
+    cols = ['pipeline', 'mean_rank', 'twin_mae', 'feature_correlation',
+            'landmark_motion_distance', 'emotion_agreement', 'p95_ms', 'energy_above_5hz',
+            'limit_violations']
     lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     for r in rows:
         lines.append('| ' + ' | '.join(f'{r[c]:.3f}' if isinstance(r[c], float) else str(r[c])
@@ -78,7 +96,7 @@ def main(argv=None) -> int:
                      twin_clips=args.twin_clips, judge=not args.no_judge,
                      max_frames=args.max_frames)
     results = evaluate(cfg)
-    rows = table_rows(results)
+    rows = add_ranks(table_rows(results))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / 'eval.json').write_text(json.dumps({'results': results, 'summary': rows},
                                                    indent=1))
@@ -89,6 +107,7 @@ def main(argv=None) -> int:
         f'<h1>Scoreboard</h1><pre>{html.escape(table)}</pre><h2>Details</h2>'
         f'<pre>{html.escape(json.dumps(results, indent=1))}</pre>', encoding='utf-8')
     print(table)
+    print(f'best pipeline by mean rank: {rows[0]["pipeline"]}')
     return 0
 
 

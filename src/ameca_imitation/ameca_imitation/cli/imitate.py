@@ -36,7 +36,7 @@ from ameca_imitation.io import ros_convert as rc
 from ameca_imitation.io.bag import BagWriter
 from ameca_imitation.io.media import DEFAULT_CLIP, fetch_clip
 from ameca_imitation.io.plots import plot_controls
-from ameca_imitation.pipeline import Pipeline
+from ameca_imitation.pipeline import DEFAULT_PIPELINE, Pipeline
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.types import ControlVector
 import cv2
@@ -61,7 +61,7 @@ def run(source_spec: str, out: Path, max_frames: int | None = None,
         pipeline: Pipeline | None = None) -> dict:
     """Run the pipeline on one input and write every output into ``out``; return the summary."""
     out.mkdir(parents=True, exist_ok=True)
-    pipe = pipeline or Pipeline.from_config('retarget', animate=True)
+    pipe = pipeline or Pipeline.from_config(DEFAULT_PIPELINE, animate=True)
     schema = pipe.schema
     twin = TwinRenderer(schema, size=PANEL)
     raw_t, raw_v, cmd_t, cmd_v, lat = [], [], [], [], []
@@ -160,7 +160,7 @@ def main(argv=None) -> int:
     parser.add_argument('input', nargs='?', help='video file, camera:N or image folder')
     parser.add_argument('--out', type=Path, default=Path('out/imitate'))
     parser.add_argument('--max-frames', type=int, default=None)
-    parser.add_argument('--pipeline', default='retarget',
+    parser.add_argument('--pipeline', default=DEFAULT_PIPELINE,
                         help='config/pipelines/<name>.yaml: retarget, feature or image, or a path')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')

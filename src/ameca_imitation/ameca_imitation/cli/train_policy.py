@@ -73,6 +73,7 @@ def main(argv=None) -> int:
                       max_minutes=args.max_minutes, max_steps=args.max_steps,
                       augment=not args.no_augment, seed=args.seed, workers=args.workers)
     schema = ControlSchema.default()
+    crop = 0.0
     if args.arch == 'feature_mlp':
         if args.layout != 'shards':
             p.error('feature policies train on twin shards (the renders are observed here)')

@@ -22,6 +22,7 @@ on these pairs maps "what the face did" to "what the motors must do".
 """
 
 from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
 from pathlib import Path
 
 from ameca_imitation.controls import ControlSchema
@@ -79,7 +80,10 @@ def observed_features(root: str | Path, workers: int = 2, chunk: int = 250):
     size = int(data.manifest['spec']['size'])
     chunks = [range(s, min(s + chunk, len(data))) for s in range(0, len(data), chunk)]
     rows = []
-    with ProcessPoolExecutor(workers, initializer=_init, initargs=(str(root), size)) as pool:
+    # Spawned, not forked: a fork of a process already running mediapipe's threads can hang.
+    spawn = multiprocessing.get_context('spawn')
+    with ProcessPoolExecutor(workers, mp_context=spawn, initializer=_init,
+                             initargs=(str(root), size)) as pool:
         for part in tqdm(pool.map(_observe, chunks), total=len(chunks), desc='observing twin',
                          unit='chunk'):
             rows.extend(part)

@@ -67,7 +67,7 @@ class ImagePolicy:
         self.model = model.to(self.device).eval()
         self.raw_head = type(model).__name__ == 'X2CNet'
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def predict_normalised(self, images) -> np.ndarray:
         """List of BGR images -> ``(B, N)`` normalised controls in [0, 1]."""
         c = self.model.config
@@ -93,7 +93,7 @@ class FeaturePolicy:
         self.device = device or torch.device('cpu')     # a 22-input MLP is faster on the CPU
         self.model = model.to(self.device).eval()
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def predict_normalised(self, inputs: np.ndarray) -> np.ndarray:
         x = torch.as_tensor(np.atleast_2d(inputs), dtype=torch.float32, device=self.device)
         return self.model(x).cpu().numpy()

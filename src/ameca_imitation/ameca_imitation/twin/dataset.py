@@ -27,6 +27,7 @@ image, the published X2C convention) and :func:`pairs_from_bag` (camera images +
 """
 
 from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
 import csv
 from dataclasses import asdict, dataclass
 import hashlib
@@ -101,7 +102,9 @@ def write_dataset(out: str | Path, spec: DatasetSpec, workers: int = 2) -> dict:
     jobs = [(out, i, min(spec.shard_size, spec.count - i * spec.shard_size), seeds[i], spec)
             for i in range(n_shards)]
     shards = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Spawned workers: forking a parent that runs mediapipe or torch threads can hang.
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context('spawn')) as pool:
         for shard in tqdm(pool.map(_write_shard, jobs), total=n_shards, desc='shards',
                           unit='shard'):
             shards.append(shard)
