@@ -27,11 +27,11 @@ image, the published X2C convention) and :func:`pairs_from_bag` (camera images +
 """
 
 from concurrent.futures import ProcessPoolExecutor
-import multiprocessing
 import csv
 from dataclasses import asdict, dataclass
 import hashlib
 import json
+import multiprocessing
 from pathlib import Path
 
 from ameca_imitation.controls import ControlSchema
