@@ -21,8 +21,10 @@ test-colcon:
 	$(COLCON) test --packages-ignore ameca_imitation_msgs --event-handlers console_cohesion-
 	$(COLCON) test-result --verbose
 
+# pytest exits 5 when it collects nothing: that is a broken suite, say so and fail.
 test-python:
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 bench: setup
 	for f in bench/bench_*.py; do $(PY) $$f || exit 1; done

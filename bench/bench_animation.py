@@ -123,6 +123,22 @@ def bench_liveportrait(device, runs):
             'published_shape_baseline_ms': 1000 * (ours_t + x2c_t)}
 
 
+def default_path_seconds(frames: int = 120) -> float:
+    """Median seconds per frame of the default pipeline (landmarks + policy + trajectory)."""
+    from ameca_imitation.capture import open_source
+    from ameca_imitation.io.media import fetch_clip
+    from ameca_imitation.pipeline import DEFAULT_PIPELINE, Pipeline
+    pipe = Pipeline.from_config(DEFAULT_PIPELINE)
+    times = []
+    with open_source(fetch_clip('WolfgangLanger_Pexels.mp4')) as src:
+        for frame in src:
+            if len(times) >= frames:
+                break
+            times.append(pipe.step(frame, frame.stamp + 1 / src.fps).latency['total'])
+    pipe.close()
+    return sorted(times)[len(times) // 2]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--device', default='cpu')
@@ -139,6 +155,11 @@ def main():
                'threads': torch.get_num_threads(), 'runs': args.runs}
     figures.update(bench_fomm(device, args.runs))
     figures.update(bench_liveportrait(device, args.runs))
+    if device.type == 'cpu':
+        # The default real-time path in the same run, so the ratio to the published shape holds.
+        figures['default_path_ms'] = 1000 * default_path_seconds()
+        figures['published_shape_over_default'] = (figures['published_shape_baseline_ms']
+                                                   / figures['default_path_ms'])
     common.report('animation', {k: round(v, 4) if isinstance(v, float) else v
                                 for k, v in figures.items()})
 

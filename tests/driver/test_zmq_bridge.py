@@ -161,3 +161,20 @@ def test_twin_backend_renders(schema):
         assert driver.last_image.shape == (128, 128, 3)
     with pytest.raises(ValueError, match='unknown driver backend'):
         make_driver('carrier_pigeon', schema)
+
+
+def test_tritium_remote_backend_is_optional_and_its_messages_apply(schema, monkeypatch):
+    from ameca_imitation.driver.backends import encode_json
+    driver = make_driver('tritium_remote', schema, host='127.0.0.1')
+    monkeypatch.delenv('TRITIUM_AUTH_TOKEN', raising=False)
+    monkeypatch.delenv('TRITIUM_AUTH_TOKEN_FILE', raising=False)
+    with pytest.raises((ImportError, RuntimeError), match='tritium'):
+        driver.connect()            # no package here, or no token: a clear error, no crash
+    bridge = load_bridge().BridgeLogic('tcp://127.0.0.1:1')
+    pose = schema.neutral.copy()
+    pose[schema.index('Jaw Pitch')] = 0.7
+    bridge.on_channel_message(encode_json(1.0, pose), 1.0)
+    assert np.allclose(bridge.demand, pose, atol=1e-6) and bridge.received == 1
+    bridge.on_channel_message('not json', 2.0)
+    assert bridge.rejected == 1
+    bridge.close()

@@ -17,7 +17,8 @@
 import cv2
 import numpy as np
 
-from ameca_imitation.cli.twin import contact_sheet, detection_rate, judge_library, main
+from ameca_imitation.cli.twin import contact_sheet, detection_rate, main
+from ameca_imitation.evaluation.judge import judge_library
 from ameca_imitation.evaluation.judge import EmotionJudge
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.twin.animator import ExpressionLibrary

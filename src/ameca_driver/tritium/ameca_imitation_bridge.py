@@ -29,6 +29,7 @@ newest vector, never blocks in its tick, and eases the face to neutral when noth
 Everything above the ``Tritium`` section runs without Tritium (tests import it on a PC).
 """
 
+import json
 import math
 import time
 
@@ -38,6 +39,7 @@ PUBLISHER = 'tcp://127.0.0.1:5555'
 TICK_FPS = 50
 KEEPALIVE_S = 2.0
 EASE_FRACTION = 0.05        # share of the remaining distance to neutral covered per tick
+CHANNEL = 'ameca_imitation'  # tritium-remote's post_message channel (the other transport)
 
 # (name, Tritium namespace or None for a direct motor, neutral, live min, live max)
 CONTROLS = [
@@ -110,6 +112,20 @@ class BridgeLogic:
             return None
         return [min(max(v, lo), hi) for v, lo, hi in zip(values, self.low, self.high)]
 
+    def on_channel_message(self, message, now):
+        """Apply a vector posted with tritium-remote: JSON ``[stamp, v0, ..., v29]``."""
+        try:
+            parts = [str(v).encode('utf-8') for v in json.loads(message)]
+        except (ValueError, TypeError):
+            parts = []
+        values = self.parse(parts)
+        if values is None:
+            self.rejected += 1
+            return
+        self.demand = values
+        self.last_rx = now
+        self.received += 1
+
     def poll(self, now):
         """Drain the socket, apply the newest good vector, or ease to neutral when idle."""
         newest = None
@@ -160,6 +176,10 @@ if system is not None:  # pragma: no cover - runs on the robot only
             with self.bid.use():
                 for control, value in zip(self.controls, values):
                     control.demand = value
+
+        def on_message(self, channel, message):
+            if channel == CHANNEL:
+                self.bridge.on_channel_message(message, time.monotonic())
 
         def on_stop(self):
             self.bridge.close()

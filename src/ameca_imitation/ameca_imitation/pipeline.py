@@ -50,6 +50,7 @@ class StepResult:
     observation: FaceObservation
     keypoints: Keypoints | None
     policy: ControlVector | None
+    filtered: np.ndarray | None
     animated: np.ndarray | None
     commands: np.ndarray
     command_times: np.ndarray
@@ -114,7 +115,8 @@ class Pipeline:
         t4 = time.perf_counter()
         latency = {'motion': t1 - t0, 'animator': t2 - t1, 'policy': t3 - t2,
                    'trajectory': (t4 - t3) / max(len(times), 1), 'total': t4 - t0}
-        return StepResult(frame, obs, kps, cv, animated,
+        filtered = self.trajectory.filtered if cv is not None else None
+        return StepResult(frame, obs, kps, cv, filtered, animated,
                           np.array(commands).reshape(-1, len(self.schema)), np.array(times),
                           latency)
 

@@ -35,6 +35,8 @@ def table_rows(results: dict) -> list[dict]:
     """One summary row per pipeline (averaged over the real clips)."""
     rows = []
     for name, r in results.items():
+        if name == 'judge_on_twin_library':
+            continue
         clips = list(r['clips'].values())
 
         def mean(key):

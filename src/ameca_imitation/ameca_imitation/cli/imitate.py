@@ -64,7 +64,7 @@ def run(source_spec: str, out: Path, max_frames: int | None = None,
     pipe = pipeline or Pipeline.from_config(DEFAULT_PIPELINE, animate=True)
     schema = pipe.schema
     twin = TwinRenderer(schema, size=PANEL)
-    raw_t, raw_v, cmd_t, cmd_v, lat = [], [], [], [], []
+    raw_t, raw_v, filt_v, cmd_t, cmd_v, lat = [], [], [], [], [], []
     with open_source(source_spec) as src, BagWriter(out / 'bag') as bag:
         fps = src.fps
         video = cv2.VideoWriter(str(out / 'imitation.mp4'), cv2.VideoWriter_fourcc(*'mp4v'),
@@ -92,6 +92,7 @@ def run(source_spec: str, out: Path, max_frames: int | None = None,
             if res.policy is not None:
                 raw_t.append(frame.stamp)
                 raw_v.append(res.policy.values)
+                filt_v.append(res.filtered)
                 bag.write('/policy/controls', rc.control_vector_to_msg(res.policy, bag.types),
                           frame.stamp)
             for t, c in zip(res.command_times, res.commands):
@@ -114,10 +115,11 @@ def run(source_spec: str, out: Path, max_frames: int | None = None,
     cmd_v, raw_v = np.array(cmd_v), np.array(raw_v).reshape(-1, len(schema))
     _write_csv(out / 'controls.csv', schema.names, cmd_t, cmd_v)
     _write_csv(out / 'policy.csv', schema.names, raw_t, raw_v)
+    shown = ('Jaw Pitch', 'Lip Corner Raise Left', 'Lip Corner Raise Right', 'Brow Inner Left',
+             'Eyelid Upper Left', 'Head Yaw')
     plot_controls(out / 'controls.png', list(schema.names), np.array(raw_t), raw_v,
-                  np.array(cmd_t), cmd_v, show=('Jaw Pitch', 'Lip Corner Raise Left',
-                                                'Lip Corner Raise Right', 'Brow Inner Left',
-                                                'Eyelid Upper Left', 'Head Yaw'))
+                  np.array(cmd_t), cmd_v, filtered=np.array(filt_v).reshape(raw_v.shape),
+                  show=shown)
     summary = {
         'input': str(source_spec), 'frames': len(lat),
         'frames_with_face': len(raw_t),

@@ -28,6 +28,7 @@ from pathlib import Path
 import sys
 
 from ameca_imitation.controls import ControlSchema
+from ameca_imitation.evaluation.judge import judge_library
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.twin.animator import ExpressionLibrary
 import cv2
@@ -83,28 +84,6 @@ def detection_rate(renderer, schema: ControlSchema, count: int, seed: int = 0) -
                     faces[0].landmarks[:468, :2] - out.landmarks[:468, :2], axis=1))))
     return {'renders': count, 'found': found, 'rate': found / count,
             'median_landmark_error_px': float(np.median(errors)) if errors else None}
-
-
-def judge_library(renderer, library) -> dict:
-    """Label every library pose with the emotion judge; build the confusion matrix."""
-    from ameca_imitation.evaluation.judge import EmotionJudge, LABELS
-    from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
-    judge = EmotionJudge()
-    truth = {'neutral': 'neutral', 'happy': 'happy', 'sad': 'sad', 'surprise': 'surprise',
-             'fear': 'fear', 'anger': 'angry', 'disgust': 'disgust'}
-    labels, matrix = {}, np.zeros((len(truth), len(LABELS)), int)
-    with FaceMeshDetector(LandmarkConfig(static_images=True, max_faces=1)) as det:
-        for name in library.poses:
-            out = renderer.render(library.poses[name])
-            faces = det.detect(out.image)
-            box = faces[0].box if faces else (0, 0, renderer.size, renderer.size)
-            probs = judge(out.image, box)
-            labels[name] = {'label': LABELS[int(np.argmax(probs))],
-                            'p': round(float(probs.max()), 3)}
-            if name in truth:
-                matrix[list(truth).index(name), int(np.argmax(probs))] += 1
-    return {'labels': labels, 'rows': list(truth), 'columns': list(LABELS),
-            'confusion': matrix.tolist()}
 
 
 def main(argv=None) -> int:

@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Where commands go: the virtual Ameca, or a ZeroMQ bridge to a Tritium script on the robot."""
+"""Where commands go: the virtual Ameca, or a Tritium script (ZeroMQ or tritium-remote)."""
 
 from ameca_imitation.driver.base import Driver, DriverNotConnectedError
 
@@ -20,7 +20,7 @@ __all__ = ['Driver', 'DriverNotConnectedError', 'make_driver']
 
 
 def make_driver(kind: str, schema, **options) -> Driver:
-    """Build a driver backend by name: ``twin`` or ``zmq``."""
+    """Build a driver backend by name: ``twin``, ``zmq`` or ``tritium_remote``."""
     from ameca_imitation.driver.backends import BACKENDS
     if kind not in BACKENDS:
         raise ValueError(f'unknown driver backend {kind!r}; choose one of {sorted(BACKENDS)}')

@@ -14,6 +14,7 @@
 
 """Driver backends: ``twin`` renders the virtual Ameca, ``zmq`` publishes to the Tritium bridge."""
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -100,7 +101,47 @@ class ZmqDriver(Driver):
             self._socket = None
 
 
-BACKENDS = {'twin': TwinDriver, 'zmq': ZmqDriver}
+class TritiumRemoteDriver(Driver):
+    """
+    Posts vectors to a channel of a Tritium script with Engineered Arts' ``tritium-remote``.
+
+    Optional (``pip install tritium-remote``); WebSocket to ``ws://<robot>:1234``, unencrypted:
+    LAN only. The token comes from ``TRITIUM_AUTH_TOKEN`` or the file named by
+    ``TRITIUM_AUTH_TOKEN_FILE`` and is never logged. The bridge script applies messages of its
+    channel like the ZeroMQ ones. Each send is a network round trip: prefer ``zmq`` for 50 Hz.
+    """
+
+    def __init__(self, schema, host: str = '127.0.0.1', channel: str = 'ameca_imitation'):
+        super().__init__(schema)
+        self.host, self.channel = host, channel
+        self._robot = None
+
+    def _open(self):
+        try:
+            import tritium_remote
+        except ImportError as err:
+            raise ImportError('the tritium_remote backend needs `pip install tritium-remote`') \
+                from err
+        token = _read_secret('TRITIUM_AUTH_TOKEN', 'TRITIUM_AUTH_TOKEN_FILE')
+        if not token:
+            raise RuntimeError('set TRITIUM_AUTH_TOKEN or TRITIUM_AUTH_TOKEN_FILE for the '
+                               'tritium_remote backend')
+        self._robot = tritium_remote.connect(f'ws://{self.host}:1234', token)
+        log.info('tritium_remote driver connected to %s, channel %r', self.host, self.channel)
+
+    def _write(self, stamp, values):
+        self._robot.post_message(self.channel, encode_json(stamp, values))
+
+    def _close(self):
+        self._robot = None
+
+
+BACKENDS = {'twin': TwinDriver, 'zmq': ZmqDriver, 'tritium_remote': TritiumRemoteDriver}
+
+
+def encode_json(stamp: float, values: np.ndarray) -> str:
+    """Encode a vector as the JSON text message the bridge script's channel handler parses."""
+    return json.dumps([round(float(stamp), 6)] + [round(float(v), 6) for v in values])
 
 
 def encode(stamp: float, values: np.ndarray) -> list[bytes]:

@@ -92,7 +92,7 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
     twin = TwinRenderer(schema, size=cfg.twin_size)
     observer = MotionStage()               # the same landmark model, looking at the twin
     pipeline.reset()
-    person, robot, motion_err, labels, stage_ms = [], [], [], [], []
+    person, robot, motion_err, labels, stage_ms, stamp_ms = [], [], [], [], [], []
     cmd_t, cmd = [], []
     start = time.perf_counter()
     frames = 0
@@ -103,6 +103,11 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
             frames += 1
             res = pipeline.step(frame, frame.stamp + 1.0 / src.fps)
             stage_ms.append({k: 1000 * v for k, v in res.latency.items()})
+            # Camera stamp -> first command that carries it (issued at the next robot tick).
+            ready = frame.stamp + res.latency['total']
+            later = res.command_times[res.command_times >= ready]
+            if len(later):
+                stamp_ms.append(1000 * (later[0] - frame.stamp))
             cmd_t.extend(res.command_times)
             cmd.extend(res.commands)
             command = res.commands[-1] if len(res.commands) else schema.neutral
@@ -131,6 +136,7 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
            'median_stage_ms': {k: float(np.median([s[k] for s in stage_ms]))
                                for k in stage_ms[0]},
            'p95_total_ms': float(np.percentile([s['total'] for s in stage_ms], 95)),
+           'p95_stamp_latency_ms': float(np.percentile(stamp_ms, 95)) if stamp_ms else None,
            'frames_per_s_with_evaluation': frames / wall}
     if labels:
         out['emotion_agreement'] = float(np.mean([a == b for a, b in labels]))
@@ -164,6 +170,11 @@ def evaluate(cfg: EvalConfig) -> dict:
         from ameca_imitation.evaluation.judge import EmotionJudge
         judge = EmotionJudge()
     results = {}
+    if judge is not None:
+        # First show the judge reads the twin at all: its labels for the library poses.
+        from ameca_imitation.evaluation.judge import judge_library
+        results['judge_on_twin_library'] = judge_library(TwinRenderer(schema, size=cfg.twin_size),
+                                                         ExpressionLibrary(schema))
     for name in cfg.pipelines:
         pipeline = Pipeline.from_config(name)
         entry = {'twin_round_trip': twin_round_trip(pipeline, schema, cfg), 'clips': {}}

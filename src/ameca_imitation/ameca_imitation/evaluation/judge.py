@@ -73,3 +73,24 @@ class EmotionJudge:
 
     def label(self, image: np.ndarray, box) -> str:
         return LABELS[int(np.argmax(self(image, box)))]
+
+
+def judge_library(renderer, library) -> dict:
+    """Label every library pose with the emotion judge; build the confusion matrix."""
+    from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
+    judge = EmotionJudge()
+    truth = {'neutral': 'neutral', 'happy': 'happy', 'sad': 'sad', 'surprise': 'surprise',
+             'fear': 'fear', 'anger': 'angry', 'disgust': 'disgust'}
+    labels, matrix = {}, np.zeros((len(truth), len(LABELS)), int)
+    with FaceMeshDetector(LandmarkConfig(static_images=True, max_faces=1)) as det:
+        for name in library.poses:
+            out = renderer.render(library.poses[name])
+            faces = det.detect(out.image)
+            box = faces[0].box if faces else (0, 0, renderer.size, renderer.size)
+            probs = judge(out.image, box)
+            labels[name] = {'label': LABELS[int(np.argmax(probs))],
+                            'p': round(float(probs.max()), 3)}
+            if name in truth:
+                matrix[list(truth).index(name), int(np.argmax(probs))] += 1
+    return {'labels': labels, 'rows': list(truth), 'columns': list(LABELS),
+            'confusion': matrix.tolist()}

@@ -177,6 +177,11 @@ class TrajectoryStage:
         return self.position.copy()
 
     @property
+    def filtered(self) -> np.ndarray | None:
+        """Return the newest input after the One-Euro filter (native ``(N,)``), or None."""
+        return None if self._last_point is None else self._last_point.copy()
+
+    @property
     def idle(self) -> bool:
         """Tell whether the stage is easing to (or resting at) neutral for lack of input."""
         return self._idle
