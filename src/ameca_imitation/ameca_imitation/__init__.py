@@ -16,8 +16,9 @@
 Live facial-expression imitation for Ameca: the ROS-free core library.
 
 Stages, in data-flow order (each sub-package imports only earlier ones and the shared types):
-``controls`` -> ``types`` -> ``capture`` -> ``face`` -> ``animation`` -> ``twin`` -> ``policy``
--> ``trajectory`` -> ``driver``; ``io``, ``pipeline`` and ``cli`` tie them together.
+``controls``, ``types`` -> ``capture`` -> ``face`` -> ``animation`` -> ``twin`` -> ``policy``
+-> ``trajectory`` -> ``driver``; ``io``, ``pipeline``, ``evaluation`` and ``cli`` tie them
+together.
 """
 
 __version__ = '0.1.0'

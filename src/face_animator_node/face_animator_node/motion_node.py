@@ -24,7 +24,7 @@ import threading
 from ameca_imitation.face.draw import draw_observation
 from ameca_imitation.face.motion import MotionConfig, MotionStage
 from ameca_imitation.io import ros_convert as rc
-from ameca_imitation.io.latest import LatestSlot
+from ameca_imitation.io.slot import LatestSlot
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.types import Frame
 from ameca_imitation_msgs.msg import FaceObservation, Keypoints
