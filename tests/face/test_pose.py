@@ -20,7 +20,7 @@ import pytest
 from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
 from ameca_imitation.face.pose import estimate_pose, euler_degrees, fit_similarity
 from ameca_imitation.twin import TwinRenderer
-from ameca_imitation.twin.render import rotation
+from ameca_imitation.face.pose import rotation
 
 
 def test_euler_round_trip():

@@ -19,9 +19,7 @@ The source is the virtual Ameca's neutral render; the weight-free landmark anima
 with the person's relative motion (expression and head rotation since their neutral).
 """
 
-from ameca_imitation.animation import LandmarkWarpAnimator
-from ameca_imitation.animation.driving import RelativeDriver
-from ameca_imitation.animation.landmark_warp import WARP_POINTS
+from ameca_imitation.animation import AnimatorStage
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
 from ameca_imitation.twin import TwinRenderer
@@ -41,25 +39,15 @@ class AnimatorNode(Node):
         schema = ControlSchema.default()
         source = TwinRenderer(schema, size=int(self.get_parameter('size').value)).render(
             schema.neutral)
-        self._source = source.image
-        self._animator = LandmarkWarpAnimator(source.image, source.landmarks)
-        self._driver = RelativeDriver(source.landmarks)
+        self._stage = AnimatorStage(source.image, source.landmarks)
         self._types = rc.ros_message_types()
-        self._last_track = None
         self._pub = self.create_publisher(Image, 'animator/image', qos_profile_sensor_data)
         self.create_subscription(FaceObservation, 'face/observation', self._on_observation,
                                  QoSProfile(depth=1))
 
     def _on_observation(self, msg):
         obs = rc.observation_from_msg(msg)
-        if not obs.face_found:
-            image = self._source
-        else:
-            if obs.track_id != self._last_track:
-                self._driver.reset()       # a new person: their first frame is their neutral
-                self._last_track = obs.track_id
-            image = self._animator.animate(self._driver(obs.landmarks)[WARP_POINTS])
-        self._pub.publish(rc.image_to_msg(image, obs.stamp, self._types, 'ameca'))
+        self._pub.publish(rc.image_to_msg(self._stage(obs), obs.stamp, self._types, 'ameca'))
 
 
 def main(args=None):

@@ -15,6 +15,7 @@
 """Debug drawing: landmarks, head-pose axes and feature bars on a copy of the frame."""
 
 from ameca_imitation.face.features import FEATURE_NAMES
+from ameca_imitation.face.pose import rotation
 from ameca_imitation.types import FaceObservation
 import cv2
 import numpy as np
@@ -34,11 +35,7 @@ def draw_observation(image: np.ndarray, obs: FaceObservation) -> np.ndarray:
     x, y, w, h = (int(v) for v in obs.box)
     cv2.rectangle(out, (x, y), (x + w, y + h), GREEN, 1)
     # Pose axes from the nose tip, length a third of the box.
-    p, yw, r = np.radians([-obs.pitch, -obs.yaw, obs.roll])
-    rx = np.array([[1, 0, 0], [0, np.cos(p), -np.sin(p)], [0, np.sin(p), np.cos(p)]])
-    ry = np.array([[np.cos(yw), 0, np.sin(yw)], [0, 1, 0], [-np.sin(yw), 0, np.cos(yw)]])
-    rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
-    rot = rz @ ry @ rx
+    rot = rotation(obs.pitch, obs.yaw, obs.roll)
     nose = obs.landmarks[1, :2]
     for axis, colour in zip(np.eye(3) * np.array([1, 1, -1]), (RED, GREEN, BLUE)):
         tip = nose + (rot @ axis)[:2] * h / 3

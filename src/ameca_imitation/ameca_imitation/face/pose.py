@@ -55,12 +55,25 @@ def fit_similarity(observed: np.ndarray, reference: np.ndarray) -> Similarity:
     return Similarity(rot, scale, mo - scale * mr @ rot.T)
 
 
+def rotation(pitch: float, yaw: float, roll: float) -> np.ndarray:
+    """
+    Return the ``(3, 3)`` rotation for column vectors in model space from degrees.
+
+    The module's conventions (shared with the twin): pitch > 0 looks up, yaw > 0 turns to the
+    face's left (image right), roll > 0 tilts the top of the head to the face's left.
+    """
+    p, y, r = np.radians([-pitch, -yaw, roll])
+    rx = np.array([[1, 0, 0], [0, np.cos(p), -np.sin(p)], [0, np.sin(p), np.cos(p)]])
+    ry = np.array([[np.cos(y), 0, np.sin(y)], [0, 1, 0], [-np.sin(y), 0, np.cos(y)]])
+    rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
+    return rz @ ry @ rx
+
+
 def euler_degrees(rotation: np.ndarray) -> tuple[float, float, float]:
     """
     Return ``(pitch, yaw, roll)`` degrees of a column-vector rotation.
 
-    The rotation is built as ``Rz(roll) Ry(-yaw) Rx(-pitch)``, like the twin's
-    :func:`ameca_imitation.twin.render.rotation`.
+    The inverse of :func:`rotation`, which builds ``Rz(roll) Ry(-yaw) Rx(-pitch)``.
     """
     r = rotation
     yaw_neg = np.arcsin(np.clip(-r[2, 0], -1.0, 1.0))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.face import topology as topo
+from ameca_imitation.face.pose import rotation
 from ameca_imitation.twin.config import TwinConfig
 from ameca_imitation.twin.mesh import load_mesh
 from ameca_imitation.twin.rig import LOWER_INNER, Rig, UPPER_INNER
@@ -51,20 +52,6 @@ class TwinRender:
 
     image: np.ndarray
     landmarks: np.ndarray
-
-
-def rotation(pitch: float, yaw: float, roll: float) -> np.ndarray:
-    """
-    Return the ``(3, 3)`` rotation for column vectors in model space from degrees.
-
-    See config/twin.yaml: pitch > 0 looks up, yaw > 0 turns to the robot's left, roll > 0
-    tilts the top of the head to its left.
-    """
-    p, y, r = np.radians([-pitch, -yaw, roll])
-    rx = np.array([[1, 0, 0], [0, np.cos(p), -np.sin(p)], [0, np.sin(p), np.cos(p)]])
-    ry = np.array([[np.cos(y), 0, np.sin(y)], [0, 1, 0], [-np.sin(y), 0, np.cos(y)]])
-    rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
-    return rz @ ry @ rx
 
 
 class TwinRenderer:
@@ -140,12 +127,14 @@ class TwinRenderer:
         values = self.schema.validate(values)
         rc = self.config.render
         pose = self._pose(values)
-        world = self._transform(self.rig.deform(values), pose)
+        deformed = self.rig.deform(values)
+        world = self._transform(deformed, pose)
         proj = self._project(world)
         img = self._background.copy()
         self._draw_silhouette(img, pose)
         irises = self._draw_eyes(img, values, pose)
-        self._draw_mouth(img, values, pose, proj)
+        # The chin's displacement carries the lower teeth with the jaw.
+        self._draw_mouth(img, deformed[topo.CHIN] - self.mesh.vertices[topo.CHIN], pose, proj)
         self._draw_mesh(img, world, proj)
         for eye in self.rig.eyes.values():
             lid = np.concatenate([eye.corners[:1], eye.upper, eye.corners[1:]])
@@ -203,7 +192,7 @@ class TwinRenderer:
             irises.append(np.concatenate([iris_c[None], iris_c[None] + rim]))
         return np.concatenate(irises)
 
-    def _draw_mouth(self, img: np.ndarray, values: np.ndarray, pose, proj: np.ndarray) -> None:
+    def _draw_mouth(self, img: np.ndarray, jaw: np.ndarray, pose, proj: np.ndarray) -> None:
         rc, v0 = self.config.render, self.mesh.vertices
         inner = proj[topo.INNER_LIP, :2]
         centre = inner.mean(0)
@@ -213,7 +202,7 @@ class TwinRenderer:
         # just behind the lips, so a closed mouth shows none and an open or smiling one does.
         back = np.array([0.0, 0.0, 0.07])
         upper = v0[UPPER_INNER] + back + np.array([0.0, -0.075, 0.0])
-        lower = v0[LOWER_INNER] + back + np.array([0.0, 0.06, 0.0]) + self.rig.jaw_offset(values)
+        lower = v0[LOWER_INNER] + back + np.array([0.0, 0.06, 0.0]) + jaw
         height = np.array([0.0, 0.09, 0.0])
         for row, down in ((upper, height), (lower, -height)):
             band = np.concatenate([row - down * 0.3, (row + down)[::-1]])

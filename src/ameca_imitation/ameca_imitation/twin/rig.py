@@ -88,6 +88,7 @@ class Rig:
         self.eyes = {'left': EyeGeometry.build(mesh, 'left_eye'),
                      'right': EyeGeometry.build(mesh, 'right_eye')}
         self.jaw_weight = self._jaw_weight()
+        self.upper_lip_weight = self._lip_weight(True)
         self.lower_lip_weight = self._lip_weight(False)
         n = len(schema)
         self.fields = np.zeros((2 * n, v.shape[0], 3))   # [D+_0, D-_0, D+_1, ...]
@@ -139,7 +140,7 @@ class Rig:
     def _builders(self) -> dict:
         cfg, v = self.cfg, self.mesh.vertices
         out = {}
-        upper_lip, lower_lip = self._lip_weight(True), self._lip_weight(False)
+        upper_lip, lower_lip = self.upper_lip_weight, self.lower_lip_weight
 
         def field(weight, direction, amplitude):
             return weight[:, None] * np.asarray(direction)[None, :] * amplitude
@@ -233,8 +234,3 @@ class Rig:
             push = np.interp(v[:, 0], lo[order, 0], overlap[order], left=0.0, right=0.0)
             v[:, 1] += self.lower_lip_weight * push
         return v
-
-    def jaw_offset(self, values: np.ndarray) -> np.ndarray:
-        """``(3,)`` displacement of the chin, which carries the lower teeth."""
-        offset = self.coefficients(values) @ self._flat
-        return offset.reshape(-1, 3)[topo.CHIN]
