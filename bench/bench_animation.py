@@ -15,24 +15,31 @@
 """Animation models per frame, batch 1, fp32, random weights in the official shapes.
 
     .venv/bin/python bench/bench_animation.py [--device cuda] [--runs N]
+        [--official-fomm DIR] [--official-liveportrait DIR]   # checkouts of the releases
 
 "reference" runs each model the way the official code does per frame (FOMM: the generator
 encodes the source again every frame; LivePortrait: M(driving) + W + G with G's spectral norm
-recomputed every call; our modules are bit-identical to the official ones). "ours" adds what
-measured best: per-source work cached, spectral norm folded, channels-last memory, inference
-mode (channels-last only where it measured faster: FOMM on the CPU). The outputs of both
-paths are compared (max abs diff). Two threads by default, as the official timings quoted in
-the reference were taken. Also: the speed baseline shaped
-like the published system (LivePortrait animation + X2CNet at 224 px) per frame.
+recomputed every call; our modules are bit-identical to the official ones). Then each step adds
+one change (animation.inference), cumulatively: per-source work cached, spectral norm folded,
+upsampling fused into the following convs, the anti-alias blur computed only where it is
+kept (strided), channels-last memory; every step's output is compared
+with the reference (max abs diff) and timed (median, ms) with its speed-up. Two threads by
+default, as the official timings quoted in the reference were taken. Also: the speed baseline
+shaped like the published system (LivePortrait animation + X2CNet at 224 px) per frame.
 """
 
 import argparse
+import copy
+from pathlib import Path
+import sys
 import time
 
 import common
 import torch
 
+from ameca_imitation.animation.blocks import AntiAliasInterpolation2d
 from ameca_imitation.animation.fomm import KPDetector, OcclusionAwareGenerator
+from ameca_imitation.animation.inference import prepare_for_inference
 from ameca_imitation.animation.liveportrait import (AppearanceFeatureExtractor,
                                                     MotionExtractor, SPADEDecoder,
                                                     WarpingNetwork)
@@ -64,28 +71,98 @@ def randomise_norms(*models):
                 m.running_var.copy_(torch.rand(m.running_var.shape, generator=gen) + 0.5)
 
 
-def channels_last(model):
-    return model.to(memory_format=torch.channels_last)
+def stepwise(steps, runs, device):
+    """
+    Time each ``(label, fn)``.
+
+    Outputs are compared with the ``reference`` step's, speed-ups taken against it and, when
+    present, against ``official_code``.
+    """
+    results = {label: timed(fn, runs, device) for label, fn in steps}
+    ref_t, ref = results['reference']
+    figures = {}
+    for label, (t, out) in results.items():
+        figures[label] = {'ms': round(1000 * t, 1), 'speedup': round(ref_t / t, 3),
+                          'max_abs_diff': float((out.float() - ref.float()).abs().max())}
+        if 'official_code' in results:
+            figures[label]['speedup_vs_official'] = round(results['official_code'][0] / t, 3)
+    return figures
 
 
-def bench_fomm(device, runs):
+def official_modules(folder, names):
+    """Import modules from a checkout of an official repository (an oracle; never vendored)."""
+    import importlib
+    sys.path.insert(0, str(folder))
+    return [importlib.import_module(name) for name in names]
+
+
+def official_fomm(folder, kp, gen):
+    """The official FOMM networks (vox-256 config) holding the same weights as ours."""
+    kp_mod, gen_mod = official_modules(folder, ['modules.keypoint_detector', 'modules.generator'])
+    okp = kp_mod.KPDetector(block_expansion=32, num_kp=10, num_channels=3, max_features=1024,
+                            num_blocks=5, temperature=0.1, estimate_jacobian=True,
+                            scale_factor=0.25)
+    ogen = gen_mod.OcclusionAwareGenerator(
+        num_channels=3, num_kp=10, block_expansion=64, max_features=512, num_down_blocks=2,
+        num_bottleneck_blocks=6, estimate_occlusion_map=True, estimate_jacobian=True,
+        dense_motion_params=dict(block_expansion=64, max_features=1024, num_blocks=5,
+                                 scale_factor=0.25))
+    okp.load_state_dict(kp.state_dict())
+    ogen.load_state_dict(gen.state_dict())
+    return okp.eval().to(kp.down.weight.device), ogen.eval().to(kp.down.weight.device)
+
+
+def official_liveportrait(folder, m, w, g):
+    """The official LivePortrait M, W, G holding the same weights as ours."""
+    mm, wm, gm = official_modules(folder, ['src.modules.motion_extractor',
+                                           'src.modules.warping_network',
+                                           'src.modules.spade_generator'])
+    om = mm.MotionExtractor(num_kp=21, backbone='convnextv2_tiny')
+    ow = wm.WarpingNetwork(num_kp=21, block_expansion=64, max_features=512, num_down_blocks=2,
+                           reshape_channel=32, estimate_occlusion_map=True,
+                           dense_motion_params=dict(block_expansion=32, max_features=1024,
+                                                    num_blocks=5, reshape_depth=16, compress=4))
+    og = gm.SPADEDecoder(upscale=2, block_expansion=64, max_features=512, num_down_blocks=2)
+    device = next(m.parameters()).device
+    for ours, theirs in ((m, om), (w, ow), (g, og)):
+        theirs.load_state_dict(ours.state_dict())
+    return om.eval().to(device), ow.eval().to(device), og.eval().to(device)
+
+
+def bench_fomm(device, runs, official=None):
     torch.manual_seed(0)
     kp, gen = KPDetector().eval().to(device), OcclusionAwareGenerator().eval().to(device)
     randomise_norms(kp, gen)
     src, drv = torch.rand(1, 3, 256, 256, device=device), torch.rand(1, 3, 256, 256, device=device)
     with torch.inference_mode():
         kp_s = kp(src)
-        ref_t, ref = timed(lambda: gen(src, kp(drv), kp_s)['prediction'], runs, device)
-        kp_cl, gen_cl = channels_last(kp), channels_last(gen)
+        feats = gen.encode(src)
+        fused_kp, fused_gen = (prepare_for_inference(copy.deepcopy(m)) for m in (kp, gen))
+        unstrided_kp, unstrided_gen = copy.deepcopy(fused_kp), copy.deepcopy(fused_gen)
+        for module in [*unstrided_kp.modules(), *unstrided_gen.modules()]:
+            if isinstance(module, AntiAliasInterpolation2d):
+                module.strided = False
+        cl_kp, cl_gen = (prepare_for_inference(copy.deepcopy(m), channels_last=True)
+                         for m in (kp, gen))
         src_cl = src.contiguous(memory_format=torch.channels_last)
-        feats = gen_cl.encode(src_cl)
-        ours_t, ours = timed(lambda: gen_cl(src_cl, kp_cl(drv), kp_s, feats)['prediction'],
-                             runs, device)
-    return {'fomm_reference_ms': 1000 * ref_t, 'fomm_ours_ms': 1000 * ours_t,
-            'fomm_speedup': ref_t / ours_t, 'fomm_max_abs_diff': float((ref - ours).abs().max())}
+        cl_feats = cl_gen.encode(src_cl)
+        steps = [
+            ('reference', lambda: gen(src, kp(drv), kp_s)['prediction']),
+            ('source_cached', lambda: gen(src, kp(drv), kp_s, feats)['prediction']),
+            ('upsampling_fused',
+             lambda: unstrided_gen(src, unstrided_kp(drv), kp_s, feats)['prediction']),
+            ('blur_strided', lambda: fused_gen(src, fused_kp(drv), kp_s, feats)['prediction']),
+            ('channels_last', lambda: cl_gen(src_cl, cl_kp(drv), kp_s, cl_feats)['prediction']),
+        ]
+        if official:
+            okp, ogen = official_fomm(official, kp, gen)
+            # the release leaves grid_sample's align_corners to torch (False now): time only
+            steps.insert(0, ('official_code',
+                             lambda: ogen(src, kp_source=kp_s, kp_driving=okp(drv))['prediction']))
+        return {'fomm': stepwise(steps, runs, device)}
 
 
-def bench_liveportrait(device, runs):
+def bench_liveportrait(device, runs, official=None):
     torch.manual_seed(0)
     f, m, w, g = (AppearanceFeatureExtractor(), MotionExtractor(), WarpingNetwork(),
                   SPADEDecoder())
@@ -102,25 +179,34 @@ def bench_liveportrait(device, runs):
         def frame(m_, w_, g_):
             x_d = tf.relative_motion(x_s_info, tf.motion_info(m_(drv)), first)
             return g_(w_(f_s, x_d, x_s)['out'])
-        ref_t, ref = timed(lambda: frame(m, w, g), runs, device)
-        # Channels-last measured slower for LivePortrait on both CPU and GPU: folding only.
-        g_fast, m_fast = fold_spectral_norm(g), m
-        ours_t, ours = timed(lambda: frame(m_fast, w, g_fast), runs, device)
-        half = {}
+        folded = fold_spectral_norm(copy.deepcopy(g))
+        fused_w, fused_g = (prepare_for_inference(copy.deepcopy(n)) for n in (w, g))
+        cl_g = prepare_for_inference(copy.deepcopy(g), channels_last=True)
+        steps = [('reference', lambda: frame(m, w, g)),
+                 ('spectral_norm_folded', lambda: frame(m, w, folded)),
+                 ('upsampling_fused', lambda: frame(m, fused_w, fused_g)),
+                 ('channels_last_G', lambda: frame(m, fused_w, cl_g))]
+        if official:
+            om, ow, og = official_liveportrait(official, m, w, g)
+
+            def official_frame():
+                x_d = tf.relative_motion(x_s_info, tf.motion_info(om(drv)), first)
+                return og(ow(f_s, kp_driving=x_d, kp_source=x_s)['out'])
+            steps.insert(0, ('official_code', official_frame))
+        figures = {'liveportrait': stepwise(steps, runs, device)}
+        best = min(v['ms'] for v in figures['liveportrait'].values())
         if device.type == 'cuda':
             # The official pipeline's default on GPUs: fp16 autocast (flag_use_half_precision).
             with torch.autocast('cuda', dtype=torch.float16):
-                half_t, half_out = timed(lambda: frame(m_fast, w, g_fast), runs, device)
-            half = {'liveportrait_fp16_ms': 1000 * half_t,
-                    'liveportrait_fp16_max_abs_diff': float((ref - half_out.float()).abs().max())}
-        x2c = channels_last(X2CNet().eval().to(device))
+                half = stepwise([('reference', lambda: frame(m, w, g)),
+                                 ('fp16_fused', lambda: frame(m, fused_w, fused_g))],
+                                runs, device)
+            figures['liveportrait_fp16'] = half
+        x2c = X2CNet().eval().to(device).to(memory_format=torch.channels_last)
         crop = torch.rand(1, 3, 224, 224, device=device)
         x2c_t, _ = timed(lambda: x2c(crop), runs, device)
-    return {'liveportrait_reference_ms': 1000 * ref_t, 'liveportrait_ours_ms': 1000 * ours_t,
-            'liveportrait_speedup': ref_t / ours_t,
-            'liveportrait_max_abs_diff': float((ref - ours).abs().max()),
-            'x2cnet_ms': 1000 * x2c_t, **half,
-            'published_shape_baseline_ms': 1000 * (ours_t + x2c_t)}
+    figures.update({'x2cnet_ms': 1000 * x2c_t, 'published_shape_baseline_ms': best + 1000 * x2c_t})
+    return figures
 
 
 def default_path_seconds(frames: int = 120) -> float:
@@ -144,6 +230,10 @@ def main():
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--runs', type=int, default=3)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--official-fomm', type=Path, metavar='DIR',
+                        help='a checkout of AliaksandrSiarohin/first-order-model to time too')
+    parser.add_argument('--official-liveportrait', type=Path, metavar='DIR',
+                        help='a checkout of KwaiVGI/LivePortrait to time too')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -153,8 +243,8 @@ def main():
         torch.backends.cudnn.allow_tf32 = False
     figures = {'device': torch.cuda.get_device_name() if device.type == 'cuda' else 'cpu',
                'threads': torch.get_num_threads(), 'runs': args.runs}
-    figures.update(bench_fomm(device, args.runs))
-    figures.update(bench_liveportrait(device, args.runs))
+    figures.update(bench_fomm(device, args.runs, args.official_fomm))
+    figures.update(bench_liveportrait(device, args.runs, args.official_liveportrait))
     if device.type == 'cpu':
         # The default real-time path in the same run, so the ratio to the published shape holds.
         figures['default_path_ms'] = 1000 * default_path_seconds()

@@ -66,6 +66,7 @@ setup(
             'ameca-twin = ameca_imitation.cli.twin:main',
             'ameca-dataset = ameca_imitation.cli.dataset:main',
             'ameca-train-policy = ameca_imitation.cli.train_policy:main',
+            'ameca-train-animator = ameca_imitation.cli.train_animator:main',
             'ameca-eval = ameca_imitation.cli.evaluate:main',
         ],
     },

@@ -40,12 +40,13 @@ def pairs(tmp_path_factory):
     return root
 
 
-def test_image_policy_learns(pairs, tmp_path, schema):
+@pytest.mark.parametrize('precision', [[], ['--bf16']], ids=['fp32', 'bf16'])
+def test_image_policy_learns(pairs, tmp_path, schema, precision):
     out = tmp_path / 'small'
     assert train_main(['--arch', 'small_image', '--data', str(pairs / 'train'), '--test',
                        str(pairs / 'test'), '--out', str(out), '--epochs', '12',
                        '--batch-size', '32', '--warmup-steps', '20', '--lr', '2e-3',
-                       '--patience', '12', '--max-minutes', '3']) == 0
+                       '--patience', '12', '--max-minutes', '3'] + precision) == 0
     for name in ('model.safetensors', 'config.json', 'metrics.json', 'command.txt'):
         assert (out / name).is_file(), name
     metrics = json.loads((out / 'metrics.json').read_text())

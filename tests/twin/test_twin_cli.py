@@ -51,9 +51,10 @@ def test_judge_reads_a_real_smile(clip):
     assert np.isclose(probs[0].sum(), 1.0, atol=0.02)
 
 
-def test_judge_reads_the_twins_happy_and_surprise(schema):
+def test_judge_reads_the_twins_happy_sad_and_surprise(schema):
     result = judge_library(TwinRenderer(schema), ExpressionLibrary(schema))
     assert result['labels']['happy']['label'] == 'happy'
+    assert result['labels']['sad']['label'] == 'sad'
     assert result['labels']['surprise']['label'] == 'surprise'
     assert result['labels']['neutral']['label'] == 'neutral'
     assert sum(map(sum, result['confusion'])) == 7

@@ -12,7 +12,15 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Image animation: move a source face (Ameca's neutral image) with a person's motion."""
+"""
+Image animation: move a source face (Ameca's neutral image) with a person's motion.
+
+``blocks`` (shared layers), ``monkey_net``, ``fomm``, ``face_vid2vid``, ``liveportrait/`` (the
+models), ``checkpoints`` (official files, strictly), ``zoo`` (small trainable configurations
+behind one interface), ``training`` + ``metrics`` (self-supervised training, L1/AKD/MKR),
+``inference`` + ``upsampled_conv`` (rewrites for speed), ``landmark_warp`` + ``driving`` +
+``stage`` (the weight-free animator the pipeline runs).
+"""
 
 from ameca_imitation.animation.landmark_warp import LandmarkWarpAnimator, WarpConfig
 from ameca_imitation.animation.stage import AnimatorStage

@@ -63,8 +63,11 @@ class UpBlock2d(nn.Module):
         super().__init__()
         self.conv = nn.Conv2d(cin, cout, kernel_size, padding=padding)
         self.norm = nn.BatchNorm2d(cout, affine=True)
+        self.fused = None          # an UpsampledConv at inference (animation.inference)
 
     def forward(self, x):
+        if self.fused is not None:
+            return F.relu(self.norm(self.fused(x)))
         return F.relu(self.norm(self.conv(F.interpolate(x, scale_factor=2))))
 
 
@@ -170,10 +173,14 @@ class AntiAliasInterpolation2d(nn.Module):
         self.groups = channels
         self.step = int(1 / scale)
         self.scale = scale
+        # The release blurs every pixel and then keeps every step-th; a strided conv computes
+        # only the kept ones (same values). Enabled at inference (animation.inference).
+        self.strided = False
 
     def forward(self, x):
         if self.scale == 1.0:
             return x
-        out = F.conv2d(F.pad(x, (self.ka, self.kb, self.ka, self.kb)), self.weight,
-                       groups=self.groups)
-        return out[:, :, ::self.step, ::self.step]
+        x = F.pad(x, (self.ka, self.kb, self.ka, self.kb))
+        if self.strided:
+            return F.conv2d(x, self.weight, groups=self.groups, stride=self.step)
+        return F.conv2d(x, self.weight, groups=self.groups)[:, :, ::self.step, ::self.step]

@@ -65,13 +65,16 @@ def main(argv=None) -> int:
     for name in ('lr', 'weight_decay', 'max_minutes', 'val_fraction'):
         p.add_argument('--' + name.replace('_', '-'), type=float, default=getattr(d, name))
     p.add_argument('--no-augment', action='store_true')
+    p.add_argument('--bf16', action='store_true',
+                   help='bfloat16 autocast in training (CPUs with AVX512-BF16/AMX, GPUs)')
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     cfg = TrainConfig(architecture=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                       lr=args.lr, weight_decay=args.weight_decay, warmup_steps=args.warmup_steps,
                       val_fraction=args.val_fraction, patience=args.patience,
                       max_minutes=args.max_minutes, max_steps=args.max_steps,
-                      augment=not args.no_augment, seed=args.seed, workers=args.workers)
+                      augment=not args.no_augment, bf16=args.bf16, seed=args.seed,
+                      workers=args.workers)
     schema = ControlSchema.default()
     crop = 0.0
     if args.arch == 'feature_mlp':

@@ -55,6 +55,7 @@ class TrainConfig:
     max_minutes: float = 20.0
     max_steps: int = 0                  # > 0: stop after this many steps (tests, smoke runs)
     augment: bool = True
+    bf16: bool = False                  # bfloat16 autocast for the training forward pass
     seed: int = 0
     workers: int = 2                    # torch threads per process
 
@@ -111,7 +112,9 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
     if not is_image:
         model.input_mean.copy_(torch.as_tensor(inputs.mean(0)))
         model.input_std.copy_(torch.as_tensor(inputs.std(0) + 1e-6))
-    model.to(device)
+    # Channels-last is the layout oneDNN's (and cuDNN's) fast bf16/fp16 convolutions use.
+    memory_format = torch.channels_last if is_image else torch.contiguous_format
+    model.to(device, memory_format=memory_format)
     y = torch.as_tensor(schema.normalise(targets), dtype=torch.float32)
     x = torch.as_tensor(inputs)
     rng = np.random.default_rng(cfg.seed)
@@ -124,11 +127,17 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
     steps_per_epoch = max(1, len(train_idx) // cfg.batch_size)
     total = cfg.epochs * steps_per_epoch if not cfg.max_steps else cfg.max_steps
 
+    start = time.monotonic()
+
     def schedule(step):
         if step < cfg.warmup_steps:
             return (step + 1) / cfg.warmup_steps
-        return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - cfg.warmup_steps)
-                                                 / max(1, total - cfg.warmup_steps))))
+        # Cosine over whichever budget runs out first, steps or minutes: a run cut by the
+        # time limit still ends with its learning rate annealed. Under torchrun the ranks'
+        # clocks differ and their rates must not, so there only steps count.
+        by_steps = (step - cfg.warmup_steps) / max(1, total - cfg.warmup_steps)
+        by_time = (time.monotonic() - start) / (60 * cfg.max_minutes) if world == 1 else 0.0
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, max(by_steps, by_time))))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, schedule)
     mean = torch.tensor(getattr(model_cfg, 'mean', (0, 0, 0))).view(1, 3, 1, 1)
     std = torch.tensor(getattr(model_cfg, 'std', (1, 1, 1))).view(1, 3, 1, 1)
@@ -140,11 +149,15 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
         b = batch.permute(0, 3, 1, 2).float() / 255.0
         if augment:
             b = _augment(b, gen)
-        return ((b - mean) / std).to(device)
+        return ((b - mean) / std).to(device, memory_format=memory_format)
 
     def forward(batch):
         out = net(batch)
         return out[1] if isinstance(out, tuple) else out
+
+    def train_forward(batch):
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
+            return forward(batch).float()
 
     @torch.no_grad()
     def predict(data):
@@ -154,7 +167,7 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
         model.train()
         return torch.cat(preds).numpy()
 
-    start, step, best, best_state, stale, history = time.monotonic(), 0, float('inf'), None, 0, []
+    step, best, best_state, stale, history = 0, float('inf'), None, 0, []
     done = False
     for epoch in range(cfg.epochs):
         perm = train_idx[rng.permutation(len(train_idx))]
@@ -162,7 +175,7 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
                    disable=rank != 0, leave=False)
         for k in bar:
             idx = perm[k * cfg.batch_size:(k + 1) * cfg.batch_size]
-            loss = torch.nn.functional.huber_loss(forward(prepare(x[idx], cfg.augment)),
+            loss = torch.nn.functional.huber_loss(train_forward(prepare(x[idx], cfg.augment)),
                                                   y[idx].to(device), delta=cfg.huber_delta)
             opt.zero_grad(set_to_none=True)
             loss.backward()

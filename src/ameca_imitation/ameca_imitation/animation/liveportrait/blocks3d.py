@@ -54,8 +54,11 @@ class UpBlock3d(nn.Module):
         super().__init__()
         self.conv = nn.Conv3d(cin, cout, 3, padding=1)
         self.norm = nn.BatchNorm3d(cout, affine=True)
+        self.fused = None          # an UpsampledConv at inference (animation.inference)
 
     def forward(self, x):
+        if self.fused is not None:
+            return F.relu(self.norm(self.fused(x)))
         return F.relu(self.norm(self.conv(F.interpolate(x, scale_factor=(1, 2, 2)))))
 
 

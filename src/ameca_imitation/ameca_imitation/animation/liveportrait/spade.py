@@ -23,6 +23,7 @@ spectral norm computes in eval mode, once, instead of on every forward pass.
 
 from dataclasses import dataclass
 
+from ameca_imitation.animation.upsampled_conv import UpsampledConv
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -35,33 +36,40 @@ LEAKY_SLOPE = 0.2
 class SPADE(nn.Module):
     """Instance norm modulated by ``gamma``, ``beta`` predicted from the segmentation map."""
 
-    def __init__(self, channels, label_channels):
+    def __init__(self, channels, label_channels, hidden=SPADE_HIDDEN):
         super().__init__()
         self.param_free_norm = nn.InstanceNorm2d(channels, affine=False)
-        self.mlp_shared = nn.Sequential(nn.Conv2d(label_channels, SPADE_HIDDEN, 3, padding=1),
+        self.mlp_shared = nn.Sequential(nn.Conv2d(label_channels, hidden, 3, padding=1),
                                         nn.ReLU())
-        self.mlp_gamma = nn.Conv2d(SPADE_HIDDEN, channels, 3, padding=1)
-        self.mlp_beta = nn.Conv2d(SPADE_HIDDEN, channels, 3, padding=1)
+        self.mlp_gamma = nn.Conv2d(hidden, channels, 3, padding=1)
+        self.mlp_beta = nn.Conv2d(hidden, channels, 3, padding=1)
+        self.fused = None          # {factors: UpsampledConv} at inference (animation.inference)
 
     def forward(self, x, seg):
-        seg = F.interpolate(seg, size=x.shape[2:], mode='nearest')
-        act = self.mlp_shared(seg)
+        factors = tuple(a // b for a, b in zip(x.shape[2:], seg.shape[2:]))
+        if (self.fused is not None and factors != (1, 1)
+                and all(a == b * f for a, b, f in zip(x.shape[2:], seg.shape[2:], factors))):
+            if factors not in self.fused:
+                self.fused[factors] = UpsampledConv(self.mlp_shared[0], factors)
+            act = F.relu(self.fused[factors](seg))
+        else:
+            act = self.mlp_shared(F.interpolate(seg, size=x.shape[2:], mode='nearest'))
         return self.param_free_norm(x) * (1 + self.mlp_gamma(act)) + self.mlp_beta(act)
 
 
 class SPADEResnetBlock(nn.Module):
 
-    def __init__(self, fin, fout, label_channels):
+    def __init__(self, fin, fout, label_channels, hidden=SPADE_HIDDEN):
         super().__init__()
         self.learned_shortcut = fin != fout
         fmid = min(fin, fout)
         self.conv_0 = spectral_norm(nn.Conv2d(fin, fmid, 3, padding=1))
         self.conv_1 = spectral_norm(nn.Conv2d(fmid, fout, 3, padding=1))
-        self.norm_0 = SPADE(fin, label_channels)
-        self.norm_1 = SPADE(fmid, label_channels)
+        self.norm_0 = SPADE(fin, label_channels, hidden)
+        self.norm_1 = SPADE(fmid, label_channels, hidden)
         if self.learned_shortcut:
             self.conv_s = spectral_norm(nn.Conv2d(fin, fout, 1, bias=False))
-            self.norm_s = SPADE(fin, label_channels)
+            self.norm_s = SPADE(fin, label_channels, hidden)
 
     def forward(self, x, seg):
         shortcut = self.conv_s(self.norm_s(x, seg)) if self.learned_shortcut else x
@@ -77,6 +85,8 @@ class SPADEConfig:
     max_features: int = 512
     num_down_blocks: int = 2
     out_channels: int = 64
+    num_middle_blocks: int = 6         # the release; small training configurations use fewer
+    spade_hidden: int = SPADE_HIDDEN
 
 
 class SPADEDecoder(nn.Module):
@@ -86,10 +96,11 @@ class SPADEDecoder(nn.Module):
         self.config = c = config or SPADEConfig()
         cin = min(c.max_features, c.block_expansion * 2 ** c.num_down_blocks)     # 256
         self.fc = nn.Conv2d(cin, 2 * cin, 3, padding=1)
-        for i in range(6):
-            setattr(self, f'G_middle_{i}', SPADEResnetBlock(2 * cin, 2 * cin, cin))
-        self.up_0 = SPADEResnetBlock(2 * cin, cin, cin)
-        self.up_1 = SPADEResnetBlock(cin, c.out_channels, cin)
+        for i in range(c.num_middle_blocks):
+            block = SPADEResnetBlock(2 * cin, 2 * cin, cin, c.spade_hidden)
+            setattr(self, f'G_middle_{i}', block)
+        self.up_0 = SPADEResnetBlock(2 * cin, cin, cin, c.spade_hidden)
+        self.up_1 = SPADEResnetBlock(cin, c.out_channels, cin, c.spade_hidden)
         if c.upscale is None or c.upscale <= 1:
             self.conv_img = nn.Conv2d(c.out_channels, 3, 3, padding=1)
         else:
@@ -99,7 +110,7 @@ class SPADEDecoder(nn.Module):
     def forward(self, feature):
         seg = feature
         x = self.fc(feature)
-        for i in range(6):
+        for i in range(self.config.num_middle_blocks):
             x = getattr(self, f'G_middle_{i}')(x, seg)
         x = self.up_0(F.interpolate(x, scale_factor=2), seg)
         x = self.up_1(F.interpolate(x, scale_factor=2), seg)

@@ -1,0 +1,56 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+Inference-time rewrites of the animation networks that keep their outputs (to float rounding).
+
+* spectral norm folded into plain weights (LivePortrait's G);
+* every nearest-upsample + 3x3 conv computed by output phase on the coarse input
+  (:class:`UpsampledConv`): FOMM's and the hourglasses' up blocks, LivePortrait's 3-D up blocks
+  and the SPADE branches that read an upsampled feature map;
+* the anti-aliased downsampling of FOMM and Monkey-Net as a strided conv (the release blurs
+  the full image and then drops 15 of 16 pixels);
+* optionally channels-last memory for the 2-D networks (faster convs with oneDNN on CPUs).
+
+Per-source work is cached by the callers (FOMM's ``generator.encode``, LivePortrait's F and the
+source keypoints). Call this after loading the weights and moving the model to its device.
+"""
+
+from ameca_imitation.animation.blocks import AntiAliasInterpolation2d, UpBlock2d
+from ameca_imitation.animation.liveportrait.blocks3d import UpBlock3d
+from ameca_imitation.animation.liveportrait.spade import fold_spectral_norm, SPADE
+from ameca_imitation.animation.upsampled_conv import UpsampledConv
+import torch
+from torch import nn
+
+
+def prepare_for_inference(model: nn.Module, channels_last: bool = False) -> nn.Module:
+    """Apply the rewrites in place; returns ``model`` in eval mode."""
+    model.eval()
+    fold_spectral_norm(model)
+    has_3d = False
+    for module in model.modules():
+        if isinstance(module, UpBlock2d):
+            module.fused = UpsampledConv(module.conv, (2, 2))
+        elif isinstance(module, UpBlock3d):
+            module.fused = UpsampledConv(module.conv, (1, 2, 2))
+            has_3d = True
+        elif isinstance(module, SPADE):
+            module.fused = {}
+        elif isinstance(module, AntiAliasInterpolation2d):
+            module.strided = True
+        has_3d = has_3d or isinstance(module, nn.Conv3d)
+    if channels_last and not has_3d:
+        model.to(memory_format=torch.channels_last)
+    return model

@@ -1,0 +1,94 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+Convolutions of nearest-upsampled inputs without building the upsampled tensor.
+
+``conv3x3(upsample_nearest(x, f))`` reads each coarse pixel f^2 times. Split by output phase
+(the position of an output pixel inside its f x f block), every phase is a small convolution of
+``x`` itself whose kernel sums the taps that land on the same coarse pixel: for f = 2 a 2x2
+kernel (2.25x fewer multiply-adds), for f = 4 mostly 1x1 (4x fewer). The result equals the
+original up to float summation order. Used at inference only (see :mod:`.inference`); the
+phase kernels are snapshots of the weights taken when this module is built.
+"""
+
+import itertools
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+def _phases(factor: int) -> list[tuple[int, torch.Tensor]]:
+    """Per output phase: first coarse offset and a ``(taps, 3)`` map from the 3 fine taps."""
+    out = []
+    for phase in range(factor):
+        offsets = [(phase + d) // factor for d in (-1, 0, 1)]
+        lo = min(offsets)
+        taps = torch.zeros(max(offsets) - lo + 1, 3)
+        for k, o in enumerate(offsets):
+            taps[o - lo, k] = 1.0
+        out.append((lo, taps))
+    return out
+
+
+class UpsampledConv(nn.Module):
+    """
+    Compute ``conv(upsample_nearest(x, factors))`` for a 3-tap, padding-1, stride-1 conv.
+
+    ``factors``: one integer per spatial axis (1 = not upsampled along it).
+    """
+
+    def __init__(self, conv: nn.Module, factors: tuple[int, ...]):
+        super().__init__()
+        if (any(k != 3 for k in conv.kernel_size) or any(p != 1 for p in conv.padding)
+                or any(s != 1 for s in conv.stride) or conv.groups != 1):
+            raise ValueError('UpsampledConv needs a 3-tap conv with padding 1, stride 1')
+        self.factors = tuple(factors)
+        self.bias = None if conv.bias is None else conv.bias.detach().clone()
+        self.offsets, weights = [], []
+        for combo in itertools.product(*(_phases(f) for f in self.factors)):
+            w = conv.weight.detach()
+            for axis, (_, taps) in enumerate(combo):
+                w = torch.movedim(torch.tensordot(taps.to(w), torch.movedim(w, 2 + axis, 0),
+                                                  dims=1), 0, 2 + axis)
+            self.offsets.append(tuple(lo for lo, _ in combo))
+            weights.append(w.contiguous())
+        self.weights = weights
+
+    def _apply(self, fn, *args, **kwargs):
+        super()._apply(fn, *args, **kwargs)
+        self.weights = [fn(w) for w in self.weights]
+        self.bias = None if self.bias is None else fn(self.bias)
+        return self
+
+    def forward(self, x):
+        """``(B, C, *S)`` coarse input -> ``(B, K, *(S * factors))``."""
+        spatial = x.shape[2:]
+        conv = CONV[len(spatial)]
+        padded = F.pad(x, [1] * (2 * len(spatial)))
+        outs = []
+        for offsets, w in zip(self.offsets, self.weights):
+            index = [slice(None), slice(None)] + [
+                slice(1 + lo, 1 + lo + n + k - 1)
+                for lo, n, k in zip(offsets, spatial, w.shape[2:])]
+            outs.append(conv(padded[tuple(index)], w, self.bias))
+        b, k = x.shape[0], outs[0].shape[1]
+        out = torch.stack(outs).view(*self.factors, b, k, *spatial)
+        n = len(spatial)
+        # (f1..fn, B, K, s1..sn) -> (B, K, s1, f1, ..., sn, fn)
+        order = [n, n + 1] + [i for axis in range(n) for i in (n + 2 + axis, axis)]
+        return out.permute(order).reshape(b, k, *(s * f for s, f in zip(spatial, self.factors)))

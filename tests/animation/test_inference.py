@@ -1,0 +1,67 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""Inference rewrites: upsampled convs by phase, and whole models unchanged to float rounding."""
+
+import copy
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from ameca_imitation.animation.inference import prepare_for_inference
+from ameca_imitation.animation.upsampled_conv import UpsampledConv
+from ameca_imitation.animation.zoo import ANIMATORS, build_animator
+
+
+@pytest.mark.parametrize('factors,shape', [((2, 2), (2, 5, 7, 6)), ((4, 4), (1, 3, 5, 5)),
+                                           ((1, 2, 2), (1, 4, 3, 5, 4)), ((2, 1), (1, 2, 4, 4))])
+def test_upsampled_conv_equals_conv_of_the_upsampled_input(factors, shape):
+    torch.manual_seed(0)
+    conv = (torch.nn.Conv2d if len(factors) == 2 else torch.nn.Conv3d)(shape[1], 6, 3, padding=1)
+    x = torch.randn(shape)
+    with torch.no_grad():
+        expected = conv(F.interpolate(x, scale_factor=factors))
+        got = UpsampledConv(conv, factors)(x)
+    assert got.shape == expected.shape
+    assert torch.allclose(got, expected, atol=1e-5)
+
+
+def test_upsampled_conv_rejects_other_convs():
+    with pytest.raises(ValueError, match='3-tap'):
+        UpsampledConv(torch.nn.Conv2d(3, 3, 5, padding=2), (2, 2))
+
+
+@pytest.mark.parametrize('name', sorted(ANIMATORS))
+@pytest.mark.parametrize('channels_last', [False, True])
+def test_prepared_models_keep_their_outputs(name, channels_last):
+    torch.manual_seed(0)
+    model = build_animator(name).eval()
+    for m in model.modules():
+        if isinstance(m, (torch.nn.BatchNorm2d, torch.nn.BatchNorm3d)):
+            m.running_mean.uniform_(-0.1, 0.1)
+            m.running_var.uniform_(0.5, 1.5)
+    fast = prepare_for_inference(copy.deepcopy(model), channels_last=channels_last)
+    fused = [m for m in fast.modules() if getattr(m, 'fused', None) is not None]
+    assert fused, 'nothing was rewritten'
+    source, driving = torch.rand(2, 3, 64, 64), torch.rand(2, 3, 64, 64)
+    with torch.no_grad():
+        expected = model(source, driving)['prediction']
+        got = fast(source, driving)['prediction']
+    # Each rewrite is exact up to summation order (1e-5 per layer, tested above); random
+    # weights and instance norm over near-constant maps amplify that, so the bar is 1e-3:
+    # a wiring mistake moves outputs by O(0.1).
+    assert (got - expected).abs().max() < 1e-3
+    # the phase kernels are derived, not parameters: checkpoints do not see them
+    assert not any('fused' in key for key in fast.state_dict())
