@@ -103,10 +103,11 @@ def test_metrics_of_a_perfect_and_a_copied_prediction(twin_clips):
 def test_cli_writes_weights_metrics_and_preview(tmp_path):
     out = tmp_path / 'run'
     assert cli.main(['--model', 'monkey_net', '--out', str(out), '--max-steps', '2',
-                     '--clips', '2', '--test-clips', '1', '--frames', '4',
+                     '--clips', '2', '--test-clips', '1', '--frames', '4', '--gan-weight', '0.1',
                      '--no-keypoint-metrics']) == 0
     metrics = json.loads((out / 'metrics.json').read_text())
     assert metrics['steps'] == 2 and metrics['model'] == 'monkey_net'
+    assert metrics['history'][0]['gan'] > 0          # the discriminator term was trained on
     assert {'l1', 'copy_source_l1'} <= set(metrics['held_out'])
     assert (out / 'held_out.png').stat().st_size > 0
     assert json.loads((out / 'config.json').read_text())['model'] == 'monkey_net'

@@ -97,13 +97,13 @@ def equivariance_loss(model: nn.Module, driving: torch.Tensor, kp_driving: dict,
 
     With Jacobians (FOMM): ``J(X) = A J(X')``, penalised as ``|I - J(X)^-1 A J(X')|``.
     """
-    a, b = random_affine(driving.shape[0], sigma, gen)
+    a, b = (v.to(driving) for v in random_affine(driving.shape[0], sigma, gen))
     warped = model.keypoints(warp_affine(driving, a, b))
     mapped = warped['value'] @ a.transpose(1, 2) + b.unsqueeze(1)
     loss = (kp_driving['value'] - mapped).abs().mean()
     if 'jacobian' in kp_driving and 'jacobian' in warped:
         jac = torch.inverse(kp_driving['jacobian']) @ (a.unsqueeze(1) @ warped['jacobian'])
-        loss = loss + (torch.eye(2) - jac).abs().mean()
+        loss = loss + (torch.eye(2, device=jac.device) - jac).abs().mean()
     return loss
 
 
@@ -134,12 +134,13 @@ def sample_pairs(videos: np.ndarray, batch: int, rng: np.random.Generator):
 def reconstruct_clips(model: nn.Module, videos: np.ndarray) -> np.ndarray:
     """Each clip redrawn from its first frame: ``(N, T, H, W, 3)`` uint8 RGB."""
     model.eval()
+    device = next(model.parameters()).device
     out = np.empty_like(videos)
     for i, clip in enumerate(videos):
-        driving = frames_to_tensor(clip)
+        driving = frames_to_tensor(clip).to(device)
         source = driving[:1].expand_as(driving)
         pred = model(source, driving)['prediction']
-        out[i] = (pred.permute(0, 2, 3, 1).clamp(0, 1) * 255).round().byte().numpy()
+        out[i] = (pred.permute(0, 2, 3, 1).clamp(0, 1) * 255).round().byte().cpu().numpy()
     return out
 
 
@@ -167,11 +168,12 @@ def train_animator(cfg: AnimatorTrainConfig, videos: np.ndarray, out_dir: str | 
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
     out_dir = Path(out_dir)
-    model = build_animator(cfg.model).train()
+    device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    model = build_animator(cfg.model).to(device).train()
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.5, 0.999))
     disc = disc_opt = None
     if cfg.gan_weight > 0:
-        disc = PatchDiscriminator()
+        disc = PatchDiscriminator().to(device)
         disc_opt = torch.optim.Adam(disc.parameters(), lr=cfg.lr, betas=(0.5, 0.999))
     rng, gen = np.random.default_rng(cfg.seed), torch.Generator().manual_seed(cfg.seed)
     start = last_save = time.monotonic()
@@ -185,7 +187,7 @@ def train_animator(cfg: AnimatorTrainConfig, videos: np.ndarray, out_dir: str | 
         progress = step / cfg.max_steps if cfg.max_steps else minutes / cfg.max_minutes
         for group in opt.param_groups:
             group['lr'] = cfg.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
-        source, driving = sample_pairs(videos, cfg.batch_size, rng)
+        source, driving = (x.to(device) for x in sample_pairs(videos, cfg.batch_size, rng))
         out = model(source, driving)
         losses = {'reconstruction': pyramid_l1(out['prediction'], driving, cfg.pyramid_scales),
                   'equivariance': cfg.equivariance_weight * equivariance_loss(
@@ -204,7 +206,7 @@ def train_animator(cfg: AnimatorTrainConfig, videos: np.ndarray, out_dir: str | 
         step += 1
         bar.update()
         bar.set_postfix({k: f'{v.item():.4f}' for k, v in losses.items()})
-        if step % 50 == 0:
+        if step == 1 or step % 50 == 0:
             history.append({'step': step, 'minutes': minutes,
                             **{k: float(v.item()) for k, v in losses.items()}})
         if time.monotonic() - last_save > 60 * cfg.checkpoint_minutes:
@@ -212,7 +214,7 @@ def train_animator(cfg: AnimatorTrainConfig, videos: np.ndarray, out_dir: str | 
             log.info('checkpoint at step %d in %s', step, out_dir)
             last_save = time.monotonic()
     bar.close()
-    model.eval()
+    model.cpu().eval()
     result = {'steps': step, 'minutes': (time.monotonic() - start) / 60, 'history': history}
     save_animator(out_dir, model, cfg, result)
     return {'model': model, **result}
