@@ -60,7 +60,6 @@ def transform_keypoints(canonical, rotation, translation, expression) -> torch.T
 @dataclass
 class FaceVid2VidConfig:
     num_kp: int = 15
-    image_size: int = 256
     kp_block_expansion: int = 32
     kp_max_features: int = 1024
     kp_num_blocks: int = 5
