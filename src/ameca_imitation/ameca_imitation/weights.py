@@ -12,8 +12,19 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Strict state_dict loading shared by every model family (animation and policies)."""
+"""
+Checkpoint files shared by every model family (animation and policies).
 
+Strict state_dict loading, and the folder layout our own training writes: ``model.safetensors``
++ ``config.json`` + ``metrics.json`` + ``command.txt`` (the command line that made it).
+"""
+
+import json
+from pathlib import Path
+import shlex
+import sys
+
+from safetensors.torch import save_file
 import torch
 
 
@@ -47,3 +58,16 @@ def strict_load(model: torch.nn.Module, state: dict, source: str) -> None:
 def load_torch_file(path) -> dict:
     """``torch.load`` without executing pickled code (official files are plain tensors)."""
     return torch.load(path, map_location='cpu', weights_only=True)
+
+
+def save_folder(folder: str | Path, model: torch.nn.Module, config: dict,
+                metrics: dict | None = None) -> Path:
+    """Write ``model``'s weights, ``config``, ``metrics`` and this process's command line."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
+              folder / 'model.safetensors')
+    (folder / 'config.json').write_text(json.dumps(config, indent=1))
+    (folder / 'metrics.json').write_text(json.dumps(metrics or {}, indent=1))
+    (folder / 'command.txt').write_text(' '.join(shlex.quote(a) for a in sys.argv) + '\n')
+    return folder

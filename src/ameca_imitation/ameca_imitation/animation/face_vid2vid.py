@@ -30,7 +30,7 @@ from ameca_imitation.animation.blocks import (AntiAliasInterpolation2d, coordina
 from ameca_imitation.animation.liveportrait.appearance import (AppearanceConfig,
                                                                AppearanceFeatureExtractor)
 from ameca_imitation.animation.liveportrait.motion import ConvNeXtV2, MotionConfig
-from ameca_imitation.animation.liveportrait.transform import bins_to_degrees
+from ameca_imitation.animation.liveportrait.transform import axis_rotations, bins_to_degrees
 from ameca_imitation.animation.liveportrait.warping import WarpingConfig, WarpingNetwork
 import torch
 from torch import nn
@@ -41,14 +41,7 @@ BIN_OFFSET = 99.0
 
 def rotation_matrix(pitch, yaw, roll) -> torch.Tensor:
     """Degrees ``(B,)`` each -> ``(B, 3, 3)`` ``R = Rx(pitch) Ry(yaw) Rz(roll)`` for ``R x``."""
-    p, y, r = (torch.deg2rad(a) for a in (pitch, yaw, roll))
-    one, zero = torch.ones_like(p), torch.zeros_like(p)
-
-    def mat(rows):
-        return torch.stack([torch.stack(row, dim=-1) for row in rows], dim=-2)
-    rx = mat([[one, zero, zero], [zero, p.cos(), -p.sin()], [zero, p.sin(), p.cos()]])
-    ry = mat([[y.cos(), zero, y.sin()], [zero, one, zero], [-y.sin(), zero, y.cos()]])
-    rz = mat([[r.cos(), -r.sin(), zero], [r.sin(), r.cos(), zero], [zero, zero, one]])
+    rx, ry, rz = axis_rotations(pitch, yaw, roll)
     return rx @ ry @ rz
 
 
@@ -128,13 +121,18 @@ class FaceVid2Vid(nn.Module):
         return {'pitch': pitch, 'yaw': yaw, 'roll': roll, 'R': rotation_matrix(pitch, yaw, roll),
                 't': raw['t'], 'exp': raw['exp'].view(image.shape[0], -1, 3)}
 
+    def keypoints(self, image, canonical=None) -> torch.Tensor:
+        """``(B, K, 3)``: ``canonical`` (default: the image's own) posed by the image's head."""
+        canonical = self.kp_detector(image) if canonical is None else canonical
+        he = self.head_expression(image)
+        return transform_keypoints(canonical, he['R'], he['t'], he['exp'])
+
     def forward(self, source, driving, canonical=None, source_features=None):
         """Redraw the driving frame from the source: ``(B, 3, H, W)`` in [0, 1] -> dict."""
         canonical = self.kp_detector(source) if canonical is None else canonical
         features = self.appearance(source) if source_features is None else source_features
-        hs, hd = self.head_expression(source), self.head_expression(driving)
-        kp_source = transform_keypoints(canonical, hs['R'], hs['t'], hs['exp'])
-        kp_driving = transform_keypoints(canonical, hd['R'], hd['t'], hd['exp'])
+        kp_source = self.keypoints(source, canonical)
+        kp_driving = self.keypoints(driving, canonical)
         warped = self.warping(features, kp_driving, kp_source)
         return {'prediction': self.decoder(warped['out']), 'kp_source': kp_source,
                 'kp_driving': kp_driving, 'occlusion_map': warped['occlusion_map']}

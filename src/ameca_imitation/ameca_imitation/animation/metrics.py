@@ -53,8 +53,8 @@ def reconstruction_metrics(predicted: np.ndarray, videos: np.ndarray,
     with FaceMeshDetector(LandmarkConfig(max_faces=1, static_images=True)) as detector:
         for clip_p, clip_t in zip(predicted, videos):
             source_pts = _landmarks(detector, clip_t[0])
-            for frame_p, frame_t in zip(clip_p, clip_t):
-                true_pts = _landmarks(detector, frame_t)
+            for j, (frame_p, frame_t) in enumerate(zip(clip_p, clip_t)):
+                true_pts = source_pts if j == 0 else _landmarks(detector, frame_t)
                 if true_pts is None:
                     continue
                 found += 1

@@ -28,13 +28,12 @@ import json
 import logging
 import math
 from pathlib import Path
-import shlex
-import sys
 import time
 
 from ameca_imitation.animation.zoo import build_animator
+from ameca_imitation.weights import save_folder
 import numpy as np
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -145,14 +144,8 @@ def reconstruct_clips(model: nn.Module, videos: np.ndarray) -> np.ndarray:
 
 
 def save_animator(folder: Path, model: nn.Module, cfg: AnimatorTrainConfig, metrics: dict):
-    """``model.safetensors`` + ``config.json`` + ``metrics.json`` + ``command.txt``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()},
-              folder / 'model.safetensors')
-    (folder / 'config.json').write_text(json.dumps({'model': cfg.model,
-                                                    'train_config': asdict(cfg)}, indent=1))
-    (folder / 'metrics.json').write_text(json.dumps(metrics, indent=1))
-    (folder / 'command.txt').write_text(' '.join(shlex.quote(a) for a in sys.argv) + '\n')
+    """Save a checkpoint folder (``weights.save_folder``) that :func:`load_animator` rebuilds."""
+    save_folder(folder, model, {'model': cfg.model, 'train_config': asdict(cfg)}, metrics)
 
 
 def load_animator(folder: str | Path) -> nn.Module:

@@ -23,8 +23,7 @@ names (``kp_detector``, ``generator``; LivePortrait's file stems), so the state_
 trained here splits into the official layout.
 """
 
-from ameca_imitation.animation.face_vid2vid import (FaceVid2Vid, FaceVid2VidConfig,
-                                                    transform_keypoints)
+from ameca_imitation.animation.face_vid2vid import FaceVid2Vid, FaceVid2VidConfig
 from ameca_imitation.animation.fomm import (DenseMotionConfig, GeneratorConfig, KPDetector,
                                             KPDetectorConfig, OcclusionAwareGenerator)
 from ameca_imitation.animation.liveportrait import (AppearanceFeatureExtractor,
@@ -42,7 +41,18 @@ from torch import nn
 NUM_KP = 10
 
 
-class FOMMAnimator(nn.Module):
+class KeypointAnimator(nn.Module):
+    """A 2-D keypoint detector and a generator driven by two keypoint dicts (FOMM, Monkey-Net)."""
+
+    def keypoints(self, image):
+        return self.kp_detector(image)
+
+    def forward(self, source, driving):
+        kp_source, kp_driving = self.kp_detector(source), self.kp_detector(driving)
+        return {**self.generator(source, kp_driving, kp_source), 'kp_driving': kp_driving}
+
+
+class FOMMAnimator(KeypointAnimator):
 
     def __init__(self):
         super().__init__()
@@ -54,15 +64,8 @@ class FOMMAnimator(nn.Module):
             DenseMotionConfig(num_kp=NUM_KP, block_expansion=32, num_blocks=4, max_features=256,
                               align_corners=False))
 
-    def keypoints(self, image):
-        return self.kp_detector(image)
 
-    def forward(self, source, driving):
-        kp_source, kp_driving = self.kp_detector(source), self.kp_detector(driving)
-        return {**self.generator(source, kp_driving, kp_source), 'kp_driving': kp_driving}
-
-
-class MonkeyNetAnimator(nn.Module):
+class MonkeyNetAnimator(KeypointAnimator):
 
     def __init__(self):
         super().__init__()
@@ -70,13 +73,6 @@ class MonkeyNetAnimator(nn.Module):
                             kp_num_blocks=4, motion_block_expansion=32, motion_max_features=256,
                             motion_num_blocks=4, block_expansion=32, max_features=256)
         self.kp_detector, self.generator = MonkeyKPDetector(c), MonkeyGenerator(c)
-
-    def keypoints(self, image):
-        return self.kp_detector(image)
-
-    def forward(self, source, driving):
-        kp_source, kp_driving = self.kp_detector(source), self.kp_detector(driving)
-        return {**self.generator(source, kp_driving, kp_source), 'kp_driving': kp_driving}
 
 
 class LivePortraitAnimator(nn.Module):
@@ -129,10 +125,7 @@ class FaceVid2VidAnimator(nn.Module):
             num_resblocks=2))
 
     def keypoints(self, image):
-        m = self.model
-        he = m.head_expression(image)
-        x = transform_keypoints(m.kp_detector(image), he['R'], he['t'], he['exp'])
-        return {'value': x[..., :2]}
+        return {'value': self.model.keypoints(image)[..., :2]}
 
     def forward(self, source, driving):
         out = self.model(source, driving)

@@ -23,13 +23,11 @@ X2CNet files (``x2control.pth``) load strictly through :func:`load_x2cnet_offici
 import dataclasses
 import json
 from pathlib import Path
-import shlex
-import sys
 
 from ameca_imitation.policy.modules import (FeatureMLP, FeatureMLPConfig, SmallImageConfig,
                                             SmallImagePolicy, X2CNet, X2CNetConfig)
-from ameca_imitation.weights import CheckpointError, load_torch_file, strict_load
-from safetensors.torch import load_file, save_file
+from ameca_imitation.weights import CheckpointError, load_torch_file, save_folder, strict_load
+from safetensors.torch import load_file
 import torch
 
 ARCHITECTURES = {
@@ -41,16 +39,9 @@ ARCHITECTURES = {
 
 def save_checkpoint(folder: str | Path, model: torch.nn.Module, architecture: str,
                     control_names, metrics: dict | None = None) -> Path:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(state, folder / 'model.safetensors')
     config = {'architecture': architecture, 'config': dataclasses.asdict(model.config),
               'control_names': list(control_names)}
-    (folder / 'config.json').write_text(json.dumps(config, indent=1))
-    (folder / 'metrics.json').write_text(json.dumps(metrics or {}, indent=1))
-    (folder / 'command.txt').write_text(' '.join(shlex.quote(a) for a in sys.argv) + '\n')
-    return folder
+    return save_folder(folder, model, config, metrics)
 
 
 def load_checkpoint(folder: str | Path) -> tuple[torch.nn.Module, dict]:

@@ -41,8 +41,8 @@ def bins_to_degrees(logits: torch.Tensor, offset: float = BIN_OFFSET) -> torch.T
     return BIN_DEGREES * (torch.softmax(logits, dim=1) * idx).sum(1) - offset
 
 
-def rotation_matrix(pitch, yaw, roll) -> torch.Tensor:
-    """Degrees ``(B,)`` each -> ``(B, 3, 3)``: ``R = (Rz Ry Rx)^T``, applied as ``x @ R``."""
+def axis_rotations(pitch, yaw, roll) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Degrees ``(B,)`` each -> ``Rx(pitch), Ry(yaw), Rz(roll)``, each ``(B, 3, 3)``."""
     p, y, r = (torch.deg2rad(a) for a in (pitch, yaw, roll))
     one, zero = torch.ones_like(p), torch.zeros_like(p)
 
@@ -51,6 +51,12 @@ def rotation_matrix(pitch, yaw, roll) -> torch.Tensor:
     rx = mat([[one, zero, zero], [zero, p.cos(), -p.sin()], [zero, p.sin(), p.cos()]])
     ry = mat([[y.cos(), zero, y.sin()], [zero, one, zero], [-y.sin(), zero, y.cos()]])
     rz = mat([[r.cos(), -r.sin(), zero], [r.sin(), r.cos(), zero], [zero, zero, one]])
+    return rx, ry, rz
+
+
+def rotation_matrix(pitch, yaw, roll) -> torch.Tensor:
+    """Degrees ``(B,)`` each -> ``(B, 3, 3)``: ``R = (Rz Ry Rx)^T``, applied as ``x @ R``."""
+    rx, ry, rz = axis_rotations(pitch, yaw, roll)
     return (rz @ ry @ rx).transpose(1, 2)
 
 
