@@ -22,10 +22,12 @@ encodes the source again every frame; LivePortrait: M(driving) + W + G with G's 
 recomputed every call; our modules are bit-identical to the official ones). Then each step adds
 one change (animation.inference), cumulatively: per-source work cached, spectral norm folded,
 upsampling fused into the following convs, the anti-alias blur computed only where it is
-kept (strided), channels-last memory; every step's output is compared
-with the reference (max abs diff) and timed (median, ms) with its speed-up. Two threads by
-default, as the official timings quoted in the reference were taken. Also: the speed baseline
-shaped like the published system (LivePortrait animation + X2CNet at 224 px) per frame.
+kept (strided), channels-last memory (FOMM); LivePortrait's SPADE blocks with merged convs and
+its 7x7x7 mask conv through the FFT. Every step's output is compared with the reference (max
+abs diff) and timed (median, ms) with its speed-up; for LivePortrait also the reference against
+itself on one thread, the size of fp32 rounding noise at G's output. Two threads by default, as
+the official timings quoted in the reference were taken. Also: the speed baseline shaped like
+the published system (LivePortrait animation + X2CNet at 224 px) per frame.
 """
 
 import argparse
@@ -44,7 +46,7 @@ from ameca_imitation.animation.liveportrait import (AppearanceFeatureExtractor,
                                                     MotionExtractor, SPADEDecoder,
                                                     WarpingNetwork)
 from ameca_imitation.animation.liveportrait import transform as tf
-from ameca_imitation.animation.liveportrait.spade import fold_spectral_norm
+from ameca_imitation.animation.liveportrait.spade import fold_spectral_norm, SPADEResnetBlock
 from ameca_imitation.policy.modules import X2CNet
 
 
@@ -181,11 +183,17 @@ def bench_liveportrait(device, runs, official=None):
             return g_(w_(f_s, x_d, x_s)['out'])
         folded = fold_spectral_norm(copy.deepcopy(g))
         fused_w, fused_g = (prepare_for_inference(copy.deepcopy(n)) for n in (w, g))
-        cl_g = prepare_for_inference(copy.deepcopy(g), channels_last=True)
+        # The later rewrites switched off again, to time them one by one.
+        phase_w, phase_g = copy.deepcopy(fused_w), copy.deepcopy(fused_g)
+        phase_w.dense_motion_network.fused_mask = None
+        for block in phase_g.modules():
+            if isinstance(block, SPADEResnetBlock):
+                block.fused = None
         steps = [('reference', lambda: frame(m, w, g)),
                  ('spectral_norm_folded', lambda: frame(m, w, folded)),
-                 ('upsampling_fused', lambda: frame(m, fused_w, fused_g)),
-                 ('channels_last_G', lambda: frame(m, fused_w, cl_g))]
+                 ('upsampling_fused', lambda: frame(m, phase_w, phase_g)),
+                 ('spade_blocks_merged', lambda: frame(m, phase_w, fused_g)),
+                 ('fft_mask_conv', lambda: frame(m, fused_w, fused_g))]
         if official:
             om, ow, og = official_liveportrait(official, m, w, g)
 
@@ -195,6 +203,22 @@ def bench_liveportrait(device, runs, official=None):
             steps.insert(0, ('official_code', official_frame))
         figures = {'liveportrait': stepwise(steps, runs, device)}
         best = min(v['ms'] for v in figures['liveportrait'].values())
+        if device.type == 'cpu':
+            # fp32 rounding noise of the reference itself: the same computation on one thread
+            # (another summation order) moves G's output this much.
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            one = frame(m, w, g)
+            torch.set_num_threads(threads)
+            # ... and what the rewrites change in each network alone, on the same input.
+            x_d = tf.relative_motion(x_s_info, tf.motion_info(m(drv)), first)
+            warped = w(f_s, x_d, x_s)['out']
+            figures['liveportrait_rounding_noise'] = {
+                'reference_1_thread_vs_n_max_abs_diff': float((one - frame(m, w, g)).abs().max()),
+                'W_rewritten_max_abs_diff': float(
+                    (fused_w(f_s, x_d, x_s)['out'] - warped).abs().max()),
+                'G_rewritten_same_input_max_abs_diff': float(
+                    (fused_g(warped) - g(warped)).abs().max())}
         if device.type == 'cuda':
             # The official pipeline's default on GPUs: fp16 autocast (flag_use_half_precision).
             with torch.autocast('cuda', dtype=torch.float16):

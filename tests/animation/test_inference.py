@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Inference rewrites: upsampled convs by phase, and whole models unchanged to float rounding."""
+"""Inference rewrites: each one against the layers it replaces, whole models to float rounding."""
 
 import copy
 
@@ -20,7 +20,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from ameca_imitation.animation.fft_conv import FFTConv3d
 from ameca_imitation.animation.inference import prepare_for_inference
+from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm,
+                                                          FusedSPADEResnetBlock,
+                                                          SPADEResnetBlock)
 from ameca_imitation.animation.upsampled_conv import UpsampledConv
 from ameca_imitation.animation.zoo import ANIMATORS, build_animator
 
@@ -41,6 +45,41 @@ def test_upsampled_conv_equals_conv_of_the_upsampled_input(factors, shape):
 def test_upsampled_conv_rejects_other_convs():
     with pytest.raises(ValueError, match='3-tap'):
         UpsampledConv(torch.nn.Conv2d(3, 3, 5, padding=2), (2, 2))
+
+
+@pytest.mark.parametrize('kernel,shape,tile', [(7, (2, 5, 4, 20, 13), 8),
+                                               ((3, 5, 7), (1, 6, 9, 16, 16), 16),
+                                               (1, (1, 3, 2, 5, 6), 4)])
+def test_fft_conv3d_equals_the_direct_conv(kernel, shape, tile):
+    torch.manual_seed(0)
+    conv = torch.nn.Conv3d(shape[1], 4, kernel, padding='same')
+    x = torch.randn(shape)
+    with torch.no_grad():
+        expected = conv(x)
+        got = FFTConv3d(conv, tile)(x)
+    assert got.shape == expected.shape
+    assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
+
+
+def test_fft_conv3d_rejects_other_convs():
+    with pytest.raises(ValueError, match='stride-1'):
+        FFTConv3d(torch.nn.Conv3d(3, 3, 3, stride=2, padding=1))
+
+
+@pytest.mark.parametrize('fin,fout', [(16, 16), (16, 8)])
+@pytest.mark.parametrize('upsampled', [1, 2, 4])
+def test_fused_spade_block_equals_the_block(fin, fout, upsampled):
+    torch.manual_seed(0)
+    block = fold_spectral_norm(SPADEResnetBlock(fin, fout, 6, hidden=5)).eval()
+    for m in block.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            m.weight.data.normal_(0, 0.3)      # large enough that every branch matters
+    seg = torch.randn(2, 6, 8, 8)
+    x = F.interpolate(torch.randn(2, fin, 8, 8), scale_factor=upsampled)
+    with torch.no_grad():
+        expected = block(x, seg)
+        got = FusedSPADEResnetBlock(block)(x, seg)
+    assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
 
 
 @pytest.mark.parametrize('name', sorted(ANIMATORS))

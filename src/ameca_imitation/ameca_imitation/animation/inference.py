@@ -17,8 +17,10 @@ Inference-time rewrites of the animation networks that keep their outputs (to fl
 
 * spectral norm folded into plain weights (LivePortrait's G);
 * every nearest-upsample + 3x3 conv computed by output phase on the coarse input
-  (:class:`UpsampledConv`): FOMM's and the hourglasses' up blocks, LivePortrait's 3-D up blocks
-  and the SPADE branches that read an upsampled feature map;
+  (:class:`UpsampledConv`): FOMM's and the hourglasses' up blocks, LivePortrait's 3-D up blocks;
+* LivePortrait's SPADE residual blocks with their convs merged (:class:`FusedSPADEResnetBlock`,
+  which also reads the upsampled segmentation map by phase) and its 7x7x7 mask conv through
+  the FFT (:class:`FFTConv3d`);
 * the anti-aliased downsampling of FOMM and Monkey-Net as a strided conv (the release blurs
   the full image and then drops 15 of 16 pixels);
 * optionally channels-last memory for the 2-D networks (faster convs with oneDNN on CPUs).
@@ -28,8 +30,11 @@ source keypoints). Call this after loading the weights and moving the model to i
 """
 
 from ameca_imitation.animation.blocks import AntiAliasInterpolation2d, UpBlock2d
+from ameca_imitation.animation.fft_conv import FFTConv3d
 from ameca_imitation.animation.liveportrait.blocks3d import UpBlock3d
-from ameca_imitation.animation.liveportrait.spade import fold_spectral_norm, SPADE
+from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm,
+                                                          FusedSPADEResnetBlock, SPADEResnetBlock)
+from ameca_imitation.animation.liveportrait.warping import DenseMotionNetwork3d
 from ameca_imitation.animation.upsampled_conv import UpsampledConv
 import torch
 from torch import nn
@@ -46,8 +51,10 @@ def prepare_for_inference(model: nn.Module, channels_last: bool = False) -> nn.M
         elif isinstance(module, UpBlock3d):
             module.fused = UpsampledConv(module.conv, (1, 2, 2))
             has_3d = True
-        elif isinstance(module, SPADE):
-            module.fused = {}
+        elif isinstance(module, SPADEResnetBlock):
+            module.fused = FusedSPADEResnetBlock(module)
+        elif isinstance(module, DenseMotionNetwork3d):
+            module.fused_mask = FFTConv3d(module.mask)
         elif isinstance(module, AntiAliasInterpolation2d):
             module.strided = True
         has_3d = has_3d or isinstance(module, nn.Conv3d)

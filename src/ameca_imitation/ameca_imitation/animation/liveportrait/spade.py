@@ -43,17 +43,9 @@ class SPADE(nn.Module):
                                         nn.ReLU())
         self.mlp_gamma = nn.Conv2d(hidden, channels, 3, padding=1)
         self.mlp_beta = nn.Conv2d(hidden, channels, 3, padding=1)
-        self.fused = None          # {factors: UpsampledConv} at inference (animation.inference)
 
     def forward(self, x, seg):
-        factors = tuple(a // b for a, b in zip(x.shape[2:], seg.shape[2:]))
-        if (self.fused is not None and factors != (1, 1)
-                and all(a == b * f for a, b, f in zip(x.shape[2:], seg.shape[2:], factors))):
-            if factors not in self.fused:
-                self.fused[factors] = UpsampledConv(self.mlp_shared[0], factors)
-            act = F.relu(self.fused[factors](seg))
-        else:
-            act = self.mlp_shared(F.interpolate(seg, size=x.shape[2:], mode='nearest'))
+        act = self.mlp_shared(F.interpolate(seg, size=x.shape[2:], mode='nearest'))
         return self.param_free_norm(x) * (1 + self.mlp_gamma(act)) + self.mlp_beta(act)
 
 
@@ -71,11 +63,96 @@ class SPADEResnetBlock(nn.Module):
             self.conv_s = spectral_norm(nn.Conv2d(fin, fout, 1, bias=False))
             self.norm_s = SPADE(fin, label_channels, hidden)
 
+        self.fused = None          # a FusedSPADEResnetBlock at inference (animation.inference)
+
     def forward(self, x, seg):
+        if self.fused is not None:
+            return self.fused(x, seg)
         shortcut = self.conv_s(self.norm_s(x, seg)) if self.learned_shortcut else x
         dx = self.conv_0(F.leaky_relu(self.norm_0(x, seg), LEAKY_SLOPE))
         dx = self.conv_1(F.leaky_relu(self.norm_1(dx, seg), LEAKY_SLOPE))
         return shortcut + dx
+
+
+class FusedSPADEResnetBlock(nn.Module):
+    """
+    The same block with its SPADE convs merged, for inference (weights snapshot when built).
+
+    * the SPADEs' ``mlp_shared`` convs all read the same map: one conv with their outputs stacked
+      (through :class:`UpsampledConv` when that map is upsampled);
+    * each SPADE's ``gamma`` and ``beta`` convs read the same hidden map: one conv;
+    * the shortcut ``conv_s(norm(x) * (1 + gamma_s) + beta_s)`` is linear in ``beta_s`` and
+      ``conv_s`` is 1x1, so ``conv_s o mlp_beta_s`` is one 3x3 conv to ``fout`` channels
+      instead of ``fin`` (half the work of that branch in ``up_0``, a quarter in ``up_1``);
+    * instance norm of ``x`` is computed once for ``norm_0`` and ``norm_s``.
+
+    Weights are plain tensors, not parameters: the block's state_dict stays the release's.
+    Build it after :func:`fold_spectral_norm`.
+    """
+
+    def __init__(self, block: SPADEResnetBlock):
+        super().__init__()
+        with torch.no_grad():
+            norms = [block.norm_0, block.norm_1] + ([block.norm_s] if block.learned_shortcut
+                                                    else [])
+            self.hidden = block.norm_0.mlp_gamma.in_channels
+            tensors = {'shared_w': torch.cat([n.mlp_shared[0].weight for n in norms]),
+                       'shared_b': torch.cat([n.mlp_shared[0].bias for n in norms])}
+            for i, n in enumerate(norms[:2]):
+                tensors[f'mod{i}_w'] = torch.cat([n.mlp_gamma.weight, n.mlp_beta.weight])
+                tensors[f'mod{i}_b'] = torch.cat([n.mlp_gamma.bias, n.mlp_beta.bias])
+            for name in ('conv_0', 'conv_1'):
+                conv = getattr(block, name)
+                tensors[name + '_w'], tensors[name + '_b'] = conv.weight, conv.bias
+            if block.learned_shortcut:
+                ws = block.conv_s.weight                                     # (fout, fin, 1, 1)
+                beta = block.norm_s.mlp_beta
+                folded = torch.einsum('of,fhij->ohij', ws[:, :, 0, 0], beta.weight)
+                tensors['mod2_w'] = torch.cat([block.norm_s.mlp_gamma.weight, folded])
+                tensors['mod2_b'] = torch.cat([block.norm_s.mlp_gamma.bias,
+                                               ws[:, :, 0, 0] @ beta.bias])
+                tensors['conv_s_w'] = ws
+        self.tensors = {k: v.detach().clone().contiguous() for k, v in tensors.items()}
+        self.upsampled = {}                                   # factors -> UpsampledConv
+        self.eps = block.norm_0.param_free_norm.eps
+
+    def _apply(self, fn, *args, **kwargs):
+        super()._apply(fn, *args, **kwargs)
+        self.tensors = {k: fn(v) for k, v in self.tensors.items()}
+        self.upsampled = {k: u._apply(fn) for k, u in self.upsampled.items()}
+        return self
+
+    def _hidden(self, seg, size):
+        t = self.tensors
+        factors = tuple(a // b for a, b in zip(size, seg.shape[2:]))
+        if factors == (1, 1):
+            return F.relu(F.conv2d(seg, t['shared_w'], t['shared_b'], padding=1))
+        if factors not in self.upsampled:
+            conv = nn.Conv2d(t['shared_w'].shape[1], t['shared_w'].shape[0], 3, padding=1)
+            conv.to(t['shared_w'])
+            conv.weight.data.copy_(t['shared_w'])
+            conv.bias.data.copy_(t['shared_b'])
+            self.upsampled[factors] = UpsampledConv(conv, factors)
+        return F.relu(self.upsampled[factors](seg))
+
+    def _modulate(self, i, normed, act):
+        t = self.tensors
+        gamma, beta = F.conv2d(act, t[f'mod{i}_w'], t[f'mod{i}_b'], padding=1).chunk(2, dim=1)
+        return F.leaky_relu(torch.addcmul(beta, normed, gamma.add_(1)), LEAKY_SLOPE, inplace=True)
+
+    def forward(self, x, seg):
+        t = self.tensors
+        acts = self._hidden(seg, x.shape[2:]).split(self.hidden, dim=1)
+        normed = F.instance_norm(x, eps=self.eps)
+        dx = F.conv2d(self._modulate(0, normed, acts[0]), t['conv_0_w'], t['conv_0_b'],
+                      padding=1)
+        dx = F.conv2d(self._modulate(1, F.instance_norm(dx, eps=self.eps), acts[1]),
+                      t['conv_1_w'], t['conv_1_b'], padding=1)
+        if 'conv_s_w' not in t:
+            return dx.add_(x)
+        modulation = F.conv2d(acts[2], t['mod2_w'], t['mod2_b'], padding=1)
+        gamma, beta = modulation.split([x.shape[1], dx.shape[1]], dim=1)
+        return dx.add_(F.conv2d(normed * gamma.add_(1), t['conv_s_w'])).add_(beta)
 
 
 @dataclass

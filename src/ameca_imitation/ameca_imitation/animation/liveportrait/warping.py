@@ -53,6 +53,7 @@ class DenseMotionNetwork3d(nn.Module):
         self.norm = nn.BatchNorm3d(c.compress, affine=True)
         self.occlusion = (nn.Conv2d(self.hourglass.out_filters * c.reshape_depth, 1, 7, padding=3)
                           if c.estimate_occlusion_map else None)
+        self.fused_mask = None     # an FFTConv3d at inference (animation.inference)
 
     def forward(self, feature, kp_driving, kp_source):
         """
@@ -75,7 +76,8 @@ class DenseMotionNetwork3d(nn.Module):
                 - kp_to_gaussian(kp_source, (d, h, w), KP_VARIANCE))
         heat = torch.cat([heat.new_zeros(b, 1, d, h, w), heat], dim=1).unsqueeze(2)
         features = self.hourglass(torch.cat([heat, deformed], dim=2).view(b, -1, d, h, w))
-        mask = F.softmax(self.mask(features), dim=1)                   # (B, K+1, D, H, W)
+        mask_conv = self.mask if self.fused_mask is None else self.fused_mask
+        mask = F.softmax(mask_conv(features), dim=1)                   # (B, K+1, D, H, W)
         deformation = (motions * mask.unsqueeze(-1)).sum(dim=1)        # (B, D, H, W, 3)
         out = {'mask': mask, 'deformation': deformation}
         if self.occlusion is not None:
