@@ -59,13 +59,14 @@ class UpsampledConv(nn.Module):
             raise ValueError('UpsampledConv needs a 3-tap conv with padding 1, stride 1')
         self.factors = tuple(factors)
         self.bias = None if conv.bias is None else conv.bias.detach().clone()
-        self.offsets, weights = [], []
-        for combo in itertools.product(*(_phases(f) for f in self.factors)):
+        self.phases, self.offsets, weights = [], [], []
+        for combo in itertools.product(*(enumerate(_phases(f)) for f in self.factors)):
             w = conv.weight.detach()
-            for axis, (_, taps) in enumerate(combo):
+            for axis, (_, (_, taps)) in enumerate(combo):
                 w = torch.movedim(torch.tensordot(taps.to(w), torch.movedim(w, 2 + axis, 0),
                                                   dims=1), 0, 2 + axis)
-            self.offsets.append(tuple(lo for lo, _ in combo))
+            self.phases.append(tuple(phase for phase, _ in combo))
+            self.offsets.append(tuple(lo for _, (lo, _) in combo))
             weights.append(w.contiguous())
         self.weights = weights
 
@@ -80,15 +81,19 @@ class UpsampledConv(nn.Module):
         spatial = x.shape[2:]
         conv = CONV[len(spatial)]
         padded = F.pad(x, [1] * (2 * len(spatial)))
-        outs = []
-        for offsets, w in zip(self.offsets, self.weights):
-            index = [slice(None), slice(None)] + [
-                slice(1 + lo, 1 + lo + n + k - 1)
-                for lo, n, k in zip(offsets, spatial, w.shape[2:])]
-            outs.append(conv(padded[tuple(index)], w, self.bias))
-        b, k = x.shape[0], outs[0].shape[1]
-        out = torch.stack(outs).view(*self.factors, b, k, *spatial)
-        n = len(spatial)
-        # (f1..fn, B, K, s1..sn) -> (B, K, s1, f1, ..., sn, fn)
-        order = [n, n + 1] + [i for axis in range(n) for i in (n + 2 + axis, axis)]
-        return out.permute(order).reshape(b, k, *(s * f for s, f in zip(spatial, self.factors)))
+        channels_last = (len(spatial) == 2 and not x.is_contiguous()
+                         and x.is_contiguous(memory_format=torch.channels_last))
+        out = None
+        for phase, offsets, w in zip(self.phases, self.offsets, self.weights):
+            # Convolve the whole padded map (no strided copy of the input); output i starts at
+            # padded pixel i, and this phase needs the n outputs that start at 1 + offset.
+            y = conv(padded, w, self.bias)
+            if out is None:        # (the conv's dtype: fp16 under autocast)
+                out = torch.empty(*y.shape[:2], *(s * f for s, f in zip(spatial, self.factors)),
+                                  dtype=y.dtype, device=y.device,
+                                  memory_format=torch.channels_last if channels_last
+                                  else torch.contiguous_format)
+            kept = tuple(slice(1 + lo, 1 + lo + n) for lo, n in zip(offsets, spatial))
+            into = tuple(slice(p, None, f) for p, f in zip(phase, self.factors))
+            out[(slice(None), slice(None)) + into] = y[(slice(None), slice(None)) + kept]
+        return out
