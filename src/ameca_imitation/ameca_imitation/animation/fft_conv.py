@@ -41,23 +41,21 @@ class FFTConv3d(nn.Module):
             raise ValueError("FFTConv3d needs a stride-1, 'same'-padded, ungrouped conv")
         self.kernel = tuple(k)
         self.tile = tile
-        self.weight = conv.weight.detach().clone()             # (O, C, kd, kh, kw)
-        self.bias = None if conv.bias is None else conv.bias.detach().clone()
-        self._spectra = {}                                      # FFT size -> (F, O, C) complex
-
-    def _apply(self, fn, *args, **kwargs):
-        super()._apply(fn, *args, **kwargs)
-        self.weight = fn(self.weight)
-        self.bias = None if self.bias is None else fn(self.bias)
-        self._spectra = {}
-        return self
+        # Non-persistent buffers: moved with the model, never in its state_dict.
+        self.register_buffer('weight', conv.weight.detach().clone(), persistent=False)
+        self.register_buffer('bias', None if conv.bias is None else conv.bias.detach().clone(),
+                             persistent=False)
+        self._spectrum_key, self._spectrum_value = None, None
 
     def _spectrum(self, size):
-        if size not in self._spectra:
+        """``(F, O, C)`` complex kernel spectrum for FFT ``size``, once per size and device."""
+        key = (size, self.weight.device)
+        if self._spectrum_key != key:
             # Cross-correlation (what conv computes) is a product with the conjugate spectrum.
             spec = torch.fft.rfftn(self.weight.float(), s=size, dim=(2, 3, 4)).conj()
-            self._spectra = {size: spec.flatten(2).permute(2, 0, 1).contiguous()}
-        return self._spectra[size]
+            self._spectrum_key = key
+            self._spectrum_value = spec.flatten(2).permute(2, 0, 1).contiguous()
+        return self._spectrum_value
 
     def forward(self, x):
         """``(B, C, D, H, W)`` -> ``(B, O, D, H, W)``; H and W padded up to whole tiles."""

@@ -58,23 +58,19 @@ class UpsampledConv(nn.Module):
                 or any(s != 1 for s in conv.stride) or conv.groups != 1):
             raise ValueError('UpsampledConv needs a 3-tap conv with padding 1, stride 1')
         self.factors = tuple(factors)
-        self.bias = None if conv.bias is None else conv.bias.detach().clone()
-        self.phases, self.offsets, weights = [], [], []
-        for combo in itertools.product(*(enumerate(_phases(f)) for f in self.factors)):
+        # Non-persistent buffers: moved with the model, never in its state_dict.
+        self.register_buffer('bias', None if conv.bias is None else conv.bias.detach().clone(),
+                             persistent=False)
+        self.phases, self.offsets = [], []
+        for i, combo in enumerate(itertools.product(*(enumerate(_phases(f))
+                                                      for f in self.factors))):
             w = conv.weight.detach()
             for axis, (_, (_, taps)) in enumerate(combo):
                 w = torch.movedim(torch.tensordot(taps.to(w), torch.movedim(w, 2 + axis, 0),
                                                   dims=1), 0, 2 + axis)
             self.phases.append(tuple(phase for phase, _ in combo))
             self.offsets.append(tuple(lo for _, (lo, _) in combo))
-            weights.append(w.contiguous())
-        self.weights = weights
-
-    def _apply(self, fn, *args, **kwargs):
-        super()._apply(fn, *args, **kwargs)
-        self.weights = [fn(w) for w in self.weights]
-        self.bias = None if self.bias is None else fn(self.bias)
-        return self
+            self.register_buffer(f'weight_{i}', w.contiguous(), persistent=False)
 
     def forward(self, x):
         """``(B, C, *S)`` coarse input -> ``(B, K, *(S * factors))``."""
@@ -84,7 +80,8 @@ class UpsampledConv(nn.Module):
         channels_last = (len(spatial) == 2 and not x.is_contiguous()
                          and x.is_contiguous(memory_format=torch.channels_last))
         out = None
-        for phase, offsets, w in zip(self.phases, self.offsets, self.weights):
+        for i, (phase, offsets) in enumerate(zip(self.phases, self.offsets)):
+            w = getattr(self, f'weight_{i}')
             # Convolve the whole padded map (no strided copy of the input); output i starts at
             # padded pixel i, and this phase needs the n outputs that start at 1 + offset.
             y = conv(padded, w, self.bias)

@@ -112,47 +112,41 @@ class FusedSPADEResnetBlock(nn.Module):
                 tensors['mod2_b'] = torch.cat([block.norm_s.mlp_gamma.bias,
                                                ws[:, :, 0, 0] @ beta.bias])
                 tensors['conv_s_w'] = ws
-        self.tensors = {k: v.detach().clone().contiguous() for k, v in tensors.items()}
-        self.upsampled = {}                                   # factors -> UpsampledConv
+        # Non-persistent buffers: moved with the model, never in its state_dict.
+        for name, tensor in tensors.items():
+            self.register_buffer(name, tensor.detach().clone().contiguous(), persistent=False)
+        self.upsampled = nn.ModuleDict()                      # 'fy,fx' -> UpsampledConv
         self.eps = block.norm_0.param_free_norm.eps
 
-    def _apply(self, fn, *args, **kwargs):
-        super()._apply(fn, *args, **kwargs)
-        self.tensors = {k: fn(v) for k, v in self.tensors.items()}
-        self.upsampled = {k: u._apply(fn) for k, u in self.upsampled.items()}
-        return self
-
     def _hidden(self, seg, size):
-        t = self.tensors
         factors = tuple(a // b for a, b in zip(size, seg.shape[2:]))
         if factors == (1, 1):
-            return F.relu(F.conv2d(seg, t['shared_w'], t['shared_b'], padding=1))
-        if factors not in self.upsampled:
-            conv = nn.Conv2d(t['shared_w'].shape[1], t['shared_w'].shape[0], 3, padding=1)
-            conv.to(t['shared_w'])
-            conv.weight.data.copy_(t['shared_w'])
-            conv.bias.data.copy_(t['shared_b'])
-            self.upsampled[factors] = UpsampledConv(conv, factors)
-        return F.relu(self.upsampled[factors](seg))
+            return F.relu(F.conv2d(seg, self.shared_w, self.shared_b, padding=1))
+        key = ','.join(map(str, factors))
+        if key not in self.upsampled:          # once per upsampling factor, on the first frame
+            conv = nn.Conv2d(self.shared_w.shape[1], self.shared_w.shape[0], 3, padding=1)
+            with torch.no_grad():
+                conv.to(self.shared_w).weight.copy_(self.shared_w)
+                conv.bias.copy_(self.shared_b)
+            self.upsampled[key] = UpsampledConv(conv, factors)
+        return F.relu(self.upsampled[key](seg))
 
     def _modulate(self, i, normed, act):
-        t = self.tensors
-        gamma, beta = F.conv2d(act, t[f'mod{i}_w'], t[f'mod{i}_b'], padding=1).chunk(2, dim=1)
+        w, b = getattr(self, f'mod{i}_w'), getattr(self, f'mod{i}_b')
+        gamma, beta = F.conv2d(act, w, b, padding=1).chunk(2, dim=1)
         return F.leaky_relu(torch.addcmul(beta, normed, gamma.add_(1)), LEAKY_SLOPE, inplace=True)
 
     def forward(self, x, seg):
-        t = self.tensors
         acts = self._hidden(seg, x.shape[2:]).split(self.hidden, dim=1)
         normed = F.instance_norm(x, eps=self.eps)
-        dx = F.conv2d(self._modulate(0, normed, acts[0]), t['conv_0_w'], t['conv_0_b'],
-                      padding=1)
+        dx = F.conv2d(self._modulate(0, normed, acts[0]), self.conv_0_w, self.conv_0_b, padding=1)
         dx = F.conv2d(self._modulate(1, F.instance_norm(dx, eps=self.eps), acts[1]),
-                      t['conv_1_w'], t['conv_1_b'], padding=1)
-        if 'conv_s_w' not in t:
+                      self.conv_1_w, self.conv_1_b, padding=1)
+        if len(acts) == 2:                     # no learned shortcut
             return dx.add_(x)
-        modulation = F.conv2d(acts[2], t['mod2_w'], t['mod2_b'], padding=1)
-        gamma, beta = modulation.split([x.shape[1], dx.shape[1]], dim=1)
-        return dx.add_(F.conv2d(normed * gamma.add_(1), t['conv_s_w'])).add_(beta)
+        gamma, beta = F.conv2d(acts[2], self.mod2_w, self.mod2_b, padding=1).split(
+            [x.shape[1], dx.shape[1]], dim=1)
+        return dx.add_(F.conv2d(normed * gamma.add_(1), self.conv_s_w)).add_(beta)
 
 
 @dataclass
