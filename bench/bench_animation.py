@@ -22,16 +22,21 @@ encodes the source again every frame; LivePortrait: M(driving) + W + G with G's 
 recomputed every call; our modules are bit-identical to the official ones). Then each step adds
 one change (animation.inference), cumulatively: per-source work cached, spectral norm folded,
 upsampling fused into the following convs, the anti-alias blur computed only where it is
-kept (strided), channels-last memory (FOMM); LivePortrait's SPADE blocks with merged convs and
-its 7x7x7 mask conv through the FFT. Every step's output is compared with the reference (max
-abs diff) and timed (median, ms) with its speed-up; for LivePortrait also the reference against
-itself on one thread, the size of fp32 rounding noise at G's output. Two threads by default, as
-the official timings quoted in the reference were taken. Also: the speed baseline shaped like
-the published system (LivePortrait animation + X2CNet at 224 px) per frame.
+kept (strided), channels-last memory (FOMM); LivePortrait's SPADE blocks with merged convs,
+its 7x7x7 mask conv through the FFT, its occlusion conv as a GEMM and shifted sums, and the
+wide 3x3 convs through Winograd F(2x2, 3x3). The
+steps are timed interleaved, round by round (median ms, speed-ups as medians of paired
+ratios), and every step's output is compared with the reference (max abs diff); for
+LivePortrait also the reference against itself on one thread (the size of fp32 rounding noise
+at G's output) and both the reference and the rewritten G against G in float64. Two threads
+by default, as the official timings quoted in the reference were taken. Also: the speed
+baseline shaped like the published system (LivePortrait animation + X2CNet at 224 px) per
+frame.
 """
 
 import argparse
 import copy
+import statistics
 from pathlib import Path
 import sys
 import time
@@ -50,8 +55,9 @@ from ameca_imitation.animation.liveportrait.spade import fold_spectral_norm, SPA
 from ameca_imitation.policy.modules import X2CNet
 
 
-def timed(fn, runs, device):
-    fn()
+def timed(fn, runs, device, warm=True):
+    if warm:
+        fn()
     times = []
     for _ in range(runs):
         if device.type == 'cuda':
@@ -75,19 +81,29 @@ def randomise_norms(*models):
 
 def stepwise(steps, runs, device):
     """
-    Time each ``(label, fn)``.
+    Time each ``(label, fn)``, the steps interleaved round by round.
 
-    Outputs are compared with the ``reference`` step's, speed-ups taken against it and, when
-    present, against ``official_code``.
+    This machine's speed drifts by up to 15 % over minutes: interleaving exposes every step to
+    the same drift, and speed-ups are medians of the per-round ratios (paired), taken against
+    the ``reference`` step and, when present, against ``official_code``. Outputs are compared
+    with the reference step's.
     """
-    results = {label: timed(fn, runs, device) for label, fn in steps}
-    ref_t, ref = results['reference']
+    outs = {label: fn() for label, fn in steps}                 # warm-up, and the outputs
+    times = {label: [] for label, _ in steps}
+    for _ in range(runs):
+        for label, fn in steps:
+            times[label].append(timed(fn, 1, device, warm=False)[0])
+
+    def paired(base, label):
+        return round(statistics.median(b / t for b, t in zip(times[base], times[label])), 3)
     figures = {}
-    for label, (t, out) in results.items():
-        figures[label] = {'ms': round(1000 * t, 1), 'speedup': round(ref_t / t, 3),
-                          'max_abs_diff': float((out.float() - ref.float()).abs().max())}
-        if 'official_code' in results:
-            figures[label]['speedup_vs_official'] = round(results['official_code'][0] / t, 3)
+    for label, ts in times.items():
+        figures[label] = {'ms': round(1000 * statistics.median(ts), 1),
+                          'speedup': paired('reference', label),
+                          'max_abs_diff': float((outs[label].float()
+                                                 - outs['reference'].float()).abs().max())}
+        if 'official_code' in times:
+            figures[label]['speedup_vs_official'] = paired('official_code', label)
     return figures
 
 
@@ -184,7 +200,11 @@ def bench_liveportrait(device, runs, official=None):
         folded = fold_spectral_norm(copy.deepcopy(g))
         fused_w, fused_g = (prepare_for_inference(copy.deepcopy(n)) for n in (w, g))
         # The later rewrites switched off again, to time them one by one.
-        phase_w, phase_g = copy.deepcopy(fused_w), copy.deepcopy(fused_g)
+        merged_w, merged_g = (prepare_for_inference(copy.deepcopy(n), winograd=False)
+                              for n in (w, g))
+        fft_w, phase_w, phase_g = (copy.deepcopy(n) for n in (merged_w, merged_w, merged_g))
+        fft_w.dense_motion_network.fused_occlusion = None
+        phase_w.dense_motion_network.fused_occlusion = None
         phase_w.dense_motion_network.fused_mask = None
         for block in phase_g.modules():
             if isinstance(block, SPADEResnetBlock):
@@ -192,8 +212,10 @@ def bench_liveportrait(device, runs, official=None):
         steps = [('reference', lambda: frame(m, w, g)),
                  ('spectral_norm_folded', lambda: frame(m, w, folded)),
                  ('upsampling_fused', lambda: frame(m, phase_w, phase_g)),
-                 ('spade_blocks_merged', lambda: frame(m, phase_w, fused_g)),
-                 ('fft_mask_conv', lambda: frame(m, fused_w, fused_g))]
+                 ('spade_blocks_merged', lambda: frame(m, phase_w, merged_g)),
+                 ('fft_mask_conv', lambda: frame(m, fft_w, merged_g)),
+                 ('occlusion_tap_sum', lambda: frame(m, merged_w, merged_g)),
+                 ('winograd_wide_convs', lambda: frame(m, fused_w, fused_g))]
         if official:
             om, ow, og = official_liveportrait(official, m, w, g)
 
@@ -213,12 +235,18 @@ def bench_liveportrait(device, runs, official=None):
             # ... and what the rewrites change in each network alone, on the same input.
             x_d = tf.relative_motion(x_s_info, tf.motion_info(m(drv)), first)
             warped = w(f_s, x_d, x_s)['out']
+            # ... and both G's against G in float64 on the same input (W's float64 mask conv
+            # would need a 25 GB im2col; W's rewrites move its output by 1e-7 anyway).
+            exact = copy.deepcopy(g).double()(warped.double())
             figures['liveportrait_rounding_noise'] = {
                 'reference_1_thread_vs_n_max_abs_diff': float((one - frame(m, w, g)).abs().max()),
                 'W_rewritten_max_abs_diff': float(
                     (fused_w(f_s, x_d, x_s)['out'] - warped).abs().max()),
                 'G_rewritten_same_input_max_abs_diff': float(
-                    (fused_g(warped) - g(warped)).abs().max())}
+                    (fused_g(warped) - g(warped)).abs().max()),
+                'G_reference_vs_float64_max_abs_diff': float((g(warped) - exact).abs().max()),
+                'G_rewritten_vs_float64_max_abs_diff': float(
+                    (fused_g(warped) - exact).abs().max())}
         if device.type == 'cuda':
             # The official pipeline's default on GPUs: fp16 autocast (flag_use_half_precision).
             with torch.autocast('cuda', dtype=torch.float16):

@@ -25,7 +25,10 @@ from ameca_imitation.animation.inference import prepare_for_inference
 from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm,
                                                           FusedSPADEResnetBlock,
                                                           SPADEResnetBlock)
+from ameca_imitation.animation.tap_conv import TapSumConv2d
 from ameca_imitation.animation.upsampled_conv import UpsampledConv
+from ameca_imitation.animation.winograd import (route_through_winograd, winograd_pays,
+                                                WinogradConv)
 from ameca_imitation.animation.zoo import ANIMATORS, build_animator
 
 
@@ -40,6 +43,14 @@ def test_upsampled_conv_equals_conv_of_the_upsampled_input(factors, shape):
         got = UpsampledConv(conv, factors)(x)
     assert got.shape == expected.shape
     assert torch.allclose(got, expected, atol=1e-5)
+
+
+def test_upsampled_conv_computes_equal_phases_once():
+    conv = torch.nn.Conv2d(2, 3, 3, padding=1)
+    # x4: the two inner phases of each axis read the same coarse pixel with all three taps.
+    four = UpsampledConv(conv, (4, 4))
+    assert len(four.phases) == 9 and sum(len(p) for p in four.phases) == 16
+    assert len(UpsampledConv(conv, (2, 2)).phases) == 4
 
 
 def test_upsampled_conv_rejects_other_convs():
@@ -66,9 +77,73 @@ def test_fft_conv3d_rejects_other_convs():
         FFTConv3d(torch.nn.Conv3d(3, 3, 3, stride=2, padding=1))
 
 
+@pytest.mark.parametrize('kernel,out_channels,bias',
+                         [(7, 1, True), (3, 2, False), ((5, 3), 3, True)])
+@pytest.mark.parametrize('shape', [(1, 40, 12, 12), (2, 9, 7, 10)])
+def test_tap_sum_conv_equals_the_direct_conv(kernel, out_channels, bias, shape):
+    torch.manual_seed(0)
+    conv = torch.nn.Conv2d(shape[1], out_channels, kernel, padding='same', bias=bias)
+    x = torch.randn(shape)
+    with torch.no_grad():
+        expected = conv(x)
+        got = TapSumConv2d(conv)(x)
+    assert got.shape == expected.shape
+    assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
+
+
+def test_tap_sum_conv_rejects_other_convs():
+    with pytest.raises(ValueError, match='stride-1'):
+        TapSumConv2d(torch.nn.Conv2d(3, 1, 3, stride=2, padding=1))
+    with pytest.raises(ValueError, match='stride-1'):
+        TapSumConv2d(torch.nn.Conv2d(3, 1, 3, padding=0))
+
+
+@pytest.mark.parametrize('shape', [(1, 24, 8, 8), (2, 5, 7, 9), (1, 3, 1, 2)])
+@pytest.mark.parametrize('bias', [True, False])
+def test_winograd_conv_equals_the_direct_conv(shape, bias):
+    torch.manual_seed(0)
+    conv = torch.nn.Conv2d(shape[1], 6, 3, padding=1, bias=bias)
+    x = torch.randn(shape)
+    with torch.no_grad():
+        expected = conv(x)
+        got = WinogradConv(conv.weight, conv.bias)(x)
+    assert got.shape == expected.shape
+    assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
+
+
+def test_winograd_is_chosen_for_wide_kernels_only():
+    assert winograd_pays(torch.zeros(512, 512, 3, 3))
+    assert not winograd_pays(torch.zeros(1024, 128, 3, 3))
+    assert not winograd_pays(torch.zeros(512, 512, 1, 1))
+    assert winograd_pays(torch.zeros(142, 142, 3, 3, 3))
+    assert not winograd_pays(torch.zeros(64, 110, 3, 3, 3))
+    with pytest.raises(ValueError, match='3, 3'):
+        WinogradConv(torch.zeros(4, 4, 5, 5))
+
+
+@pytest.mark.parametrize('conv', [torch.nn.Conv2d(5, 4, 3, padding=1),
+                                  torch.nn.Conv3d(5, 4, 3, padding=1),
+                                  torch.nn.Conv3d(5, 4, (1, 3, 3), padding=(0, 1, 1))],
+                         ids=['2d', '3d', '3d_flat'])
+def test_convs_routed_through_winograd_keep_outputs_and_state(conv):
+    torch.manual_seed(0)
+    x = torch.randn(2, 5, *([3] if isinstance(conv, torch.nn.Conv3d) else []), 7, 6)
+    keys = set(conv.state_dict())
+    with torch.no_grad():
+        expected = conv(x)
+        routed = copy.deepcopy(route_through_winograd(conv))   # a copy routes through its own
+        got = routed(x)
+    assert routed.forward.__self__ is routed.winograd
+    assert set(conv.state_dict()) == keys == set(routed.state_dict())
+    assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
+    with pytest.raises(ValueError, match='stride-1'):
+        route_through_winograd(torch.nn.Conv2d(5, 4, 3, stride=2, padding=1))
+
+
 @pytest.mark.parametrize('fin,fout', [(16, 16), (16, 8)])
 @pytest.mark.parametrize('upsampled', [1, 2, 4])
-def test_fused_spade_block_equals_the_block(fin, fout, upsampled):
+@pytest.mark.parametrize('winograd', [False, True])
+def test_fused_spade_block_equals_the_block(fin, fout, upsampled, winograd):
     torch.manual_seed(0)
     block = fold_spectral_norm(SPADEResnetBlock(fin, fout, 6, hidden=5)).eval()
     for m in block.modules():
@@ -78,7 +153,12 @@ def test_fused_spade_block_equals_the_block(fin, fout, upsampled):
     x = F.interpolate(torch.randn(2, fin, 8, 8), scale_factor=upsampled)
     with torch.no_grad():
         expected = block(x, seg)
-        got = FusedSPADEResnetBlock(block)(x, seg)
+        fused = FusedSPADEResnetBlock(block, winograd=winograd)
+        if winograd:      # these widths are below what pays; route them anyway to test them
+            fused.winograd.update({name: WinogradConv(getattr(block, name).weight,
+                                                      getattr(block, name).bias)
+                                   for name in ('conv_0', 'conv_1')})
+        got = fused(x, seg)
     assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
 
 

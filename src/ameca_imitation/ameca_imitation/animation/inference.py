@@ -19,8 +19,11 @@ Inference-time rewrites of the animation networks that keep their outputs (to fl
 * every nearest-upsample + 3x3 conv computed by output phase on the coarse input
   (:class:`UpsampledConv`): FOMM's and the hourglasses' up blocks, LivePortrait's 3-D up blocks;
 * LivePortrait's SPADE residual blocks with their convs merged (:class:`FusedSPADEResnetBlock`,
-  which also reads the upsampled segmentation map by phase) and its 7x7x7 mask conv through
-  the FFT (:class:`FFTConv3d`);
+  which also reads the upsampled segmentation map by phase), its 7x7x7 mask conv through the
+  FFT (:class:`FFTConv3d`) and its one-channel 7x7 occlusion conv as a GEMM and shifted sums
+  (:class:`TapSumConv2d`);
+* on CPUs, the wide 3x3 convs through Winograd F(2x2, 3x3) (:class:`WinogradConv`): the SPADE
+  blocks' 512- and 256-channel main convs, G.fc, W's third block and its hourglass's last conv;
 * the anti-aliased downsampling of FOMM and Monkey-Net as a strided conv (the release blurs
   the full image and then drops 15 of 16 pixels);
 * optionally channels-last memory for the 2-D networks (faster convs with oneDNN on CPUs).
@@ -29,32 +32,57 @@ Per-source work is cached by the callers (FOMM's ``generator.encode``, LivePortr
 source keypoints). Call this after loading the weights and moving the model to its device.
 """
 
-from ameca_imitation.animation.blocks import AntiAliasInterpolation2d, UpBlock2d
+from ameca_imitation.animation.blocks import AntiAliasInterpolation2d, SameBlock2d, UpBlock2d
 from ameca_imitation.animation.fft_conv import FFTConv3d
-from ameca_imitation.animation.liveportrait.blocks3d import UpBlock3d
+from ameca_imitation.animation.liveportrait.blocks3d import Decoder3d, UpBlock3d
 from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm,
-                                                          FusedSPADEResnetBlock, SPADEResnetBlock)
+                                                          FusedSPADEResnetBlock, SPADEDecoder,
+                                                          SPADEResnetBlock)
 from ameca_imitation.animation.liveportrait.warping import DenseMotionNetwork3d
+from ameca_imitation.animation.tap_conv import TapSumConv2d
 from ameca_imitation.animation.upsampled_conv import UpsampledConv
+from ameca_imitation.animation.winograd import route_through_winograd, winograd_pays
 import torch
 from torch import nn
 
 
-def prepare_for_inference(model: nn.Module, channels_last: bool = False) -> nn.Module:
-    """Apply the rewrites in place; returns ``model`` in eval mode."""
+def _maybe_wide_conv(module: nn.Module) -> nn.Module | None:
+    """
+    Return the 3x3 conv of a block that can be wide enough for Winograd, or None.
+
+    LivePortrait's G.fc, W's third block, its hourglass's last conv; the SPADE blocks route
+    their own main convs.
+    """
+    if isinstance(module, (SameBlock2d, Decoder3d)):
+        return module.conv
+    return module.fc if isinstance(module, SPADEDecoder) else None
+
+
+def prepare_for_inference(model: nn.Module, channels_last: bool = False,
+                          winograd: bool = True) -> nn.Module:
+    """
+    Apply the rewrites in place; returns ``model`` in eval mode.
+
+    ``winograd``: route the wide 3x3 convs through Winograd where it pays (CPU weights).
+    """
     model.eval()
     fold_spectral_norm(model)
     has_3d = False
-    for module in model.modules():
+    for module in list(model.modules()):
+        conv = _maybe_wide_conv(module)
+        if winograd and conv is not None and winograd_pays(conv.weight):
+            route_through_winograd(conv)
         if isinstance(module, UpBlock2d):
             module.fused = UpsampledConv(module.conv, (2, 2))
         elif isinstance(module, UpBlock3d):
             module.fused = UpsampledConv(module.conv, (1, 2, 2))
             has_3d = True
         elif isinstance(module, SPADEResnetBlock):
-            module.fused = FusedSPADEResnetBlock(module)
+            module.fused = FusedSPADEResnetBlock(module, winograd)
         elif isinstance(module, DenseMotionNetwork3d):
             module.fused_mask = FFTConv3d(module.mask)
+            if module.occlusion is not None:
+                module.fused_occlusion = TapSumConv2d(module.occlusion)
         elif isinstance(module, AntiAliasInterpolation2d):
             module.strided = True
         has_3d = has_3d or isinstance(module, nn.Conv3d)

@@ -18,9 +18,11 @@ Convolutions of nearest-upsampled inputs without building the upsampled tensor.
 ``conv3x3(upsample_nearest(x, f))`` reads each coarse pixel f^2 times. Split by output phase
 (the position of an output pixel inside its f x f block), every phase is a small convolution of
 ``x`` itself whose kernel sums the taps that land on the same coarse pixel: for f = 2 a 2x2
-kernel (2.25x fewer multiply-adds), for f = 4 mostly 1x1 (4x fewer). The result equals the
-original up to float summation order. Used at inference only (see :mod:`.inference`); the
-phase kernels are snapshots of the weights taken when this module is built.
+kernel (2.25x fewer multiply-adds), for f = 4 mostly 1x1 (4x fewer). Phases whose three taps
+all land on the same coarse pixels (the inner f - 2 of each axis) are equal: computed once and
+written to each. The result equals the original up to float summation order. Used at
+inference only (see :mod:`.inference`); the phase kernels are snapshots of the weights taken
+when this module is built.
 """
 
 import itertools
@@ -32,8 +34,12 @@ import torch.nn.functional as F
 CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
 
-def _phases(factor: int) -> list[tuple[int, torch.Tensor]]:
-    """Per output phase: first coarse offset and a ``(taps, 3)`` map from the 3 fine taps."""
+def _phase_classes(factor: int) -> list[tuple[int, torch.Tensor, list[int]]]:
+    """
+    Output phases grouped by what they read.
+
+    Per group: first coarse offset, a ``(taps, 3)`` map from the 3 fine taps, and its phases.
+    """
     out = []
     for phase in range(factor):
         offsets = [(phase + d) // factor for d in (-1, 0, 1)]
@@ -41,7 +47,12 @@ def _phases(factor: int) -> list[tuple[int, torch.Tensor]]:
         taps = torch.zeros(max(offsets) - lo + 1, 3)
         for k, o in enumerate(offsets):
             taps[o - lo, k] = 1.0
-        out.append((lo, taps))
+        for group in out:
+            if group[0] == lo and group[1].shape == taps.shape and torch.equal(group[1], taps):
+                group[2].append(phase)
+                break
+        else:
+            out.append((lo, taps, [phase]))
     return out
 
 
@@ -62,14 +73,14 @@ class UpsampledConv(nn.Module):
         self.register_buffer('bias', None if conv.bias is None else conv.bias.detach().clone(),
                              persistent=False)
         self.phases, self.offsets = [], []
-        for i, combo in enumerate(itertools.product(*(enumerate(_phases(f))
+        for i, combo in enumerate(itertools.product(*(_phase_classes(f)
                                                       for f in self.factors))):
             w = conv.weight.detach()
-            for axis, (_, (_, taps)) in enumerate(combo):
+            for axis, (_, taps, _) in enumerate(combo):
                 w = torch.movedim(torch.tensordot(taps.to(w), torch.movedim(w, 2 + axis, 0),
                                                   dims=1), 0, 2 + axis)
-            self.phases.append(tuple(phase for phase, _ in combo))
-            self.offsets.append(tuple(lo for _, (lo, _) in combo))
+            self.phases.append(list(itertools.product(*(phases for _, _, phases in combo))))
+            self.offsets.append(tuple(lo for lo, _, _ in combo))
             self.register_buffer(f'weight_{i}', w.contiguous(), persistent=False)
 
     def forward(self, x):
@@ -80,7 +91,7 @@ class UpsampledConv(nn.Module):
         channels_last = (len(spatial) == 2 and not x.is_contiguous()
                          and x.is_contiguous(memory_format=torch.channels_last))
         out = None
-        for i, (phase, offsets) in enumerate(zip(self.phases, self.offsets)):
+        for i, (phases, offsets) in enumerate(zip(self.phases, self.offsets)):
             w = getattr(self, f'weight_{i}')
             # Convolve the whole padded map (no strided copy of the input); output i starts at
             # padded pixel i, and this phase needs the n outputs that start at 1 + offset.
@@ -91,6 +102,8 @@ class UpsampledConv(nn.Module):
                                   memory_format=torch.channels_last if channels_last
                                   else torch.contiguous_format)
             kept = tuple(slice(1 + lo, 1 + lo + n) for lo, n in zip(offsets, spatial))
-            into = tuple(slice(p, None, f) for p, f in zip(phase, self.factors))
-            out[(slice(None), slice(None)) + into] = y[(slice(None), slice(None)) + kept]
+            y = y[(slice(None), slice(None)) + kept]
+            for phase in phases:
+                into = tuple(slice(p, None, f) for p, f in zip(phase, self.factors))
+                out[(slice(None), slice(None)) + into] = y
         return out

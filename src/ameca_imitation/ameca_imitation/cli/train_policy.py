@@ -62,7 +62,7 @@ def main(argv=None) -> int:
     for name in ('epochs', 'batch_size', 'warmup_steps', 'patience', 'max_steps', 'seed',
                  'workers'):
         p.add_argument('--' + name.replace('_', '-'), type=int, default=getattr(d, name))
-    for name in ('lr', 'weight_decay', 'max_minutes', 'val_fraction'):
+    for name in ('lr', 'weight_decay', 'max_minutes', 'val_fraction', 'huber_delta'):
         p.add_argument('--' + name.replace('_', '-'), type=float, default=getattr(d, name))
     p.add_argument('--no-augment', action='store_true')
     p.add_argument('--bf16', action='store_true',
@@ -71,8 +71,9 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     cfg = TrainConfig(architecture=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                       lr=args.lr, weight_decay=args.weight_decay, warmup_steps=args.warmup_steps,
-                      val_fraction=args.val_fraction, patience=args.patience,
-                      max_minutes=args.max_minutes, max_steps=args.max_steps,
+                      val_fraction=args.val_fraction, huber_delta=args.huber_delta,
+                      patience=args.patience, max_minutes=args.max_minutes,
+                      max_steps=args.max_steps,
                       augment=not args.no_augment, bf16=args.bf16, seed=args.seed,
                       workers=args.workers)
     schema = ControlSchema.default()

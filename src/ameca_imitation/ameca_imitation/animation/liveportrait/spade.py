@@ -24,6 +24,7 @@ spectral norm computes in eval mode, once, instead of on every forward pass.
 from dataclasses import dataclass
 
 from ameca_imitation.animation.upsampled_conv import UpsampledConv
+from ameca_imitation.animation.winograd import winograd_pays, WinogradConv
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -84,13 +85,15 @@ class FusedSPADEResnetBlock(nn.Module):
     * the shortcut ``conv_s(norm(x) * (1 + gamma_s) + beta_s)`` is linear in ``beta_s`` and
       ``conv_s`` is 1x1, so ``conv_s o mlp_beta_s`` is one 3x3 conv to ``fout`` channels
       instead of ``fin`` (half the work of that branch in ``up_0``, a quarter in ``up_1``);
-    * instance norm of ``x`` is computed once for ``norm_0`` and ``norm_s``.
+    * instance norm of ``x`` is computed once for ``norm_0`` and ``norm_s``;
+    * the wide main convs (the middle blocks' 512 -> 512) through Winograd F(2x2, 3x3)
+      (:class:`WinogradConv`, on CPUs).
 
     Weights are plain tensors, not parameters: the block's state_dict stays the release's.
     Build it after :func:`fold_spectral_norm`.
     """
 
-    def __init__(self, block: SPADEResnetBlock):
+    def __init__(self, block: SPADEResnetBlock, winograd: bool = True):
         super().__init__()
         with torch.no_grad():
             norms = [block.norm_0, block.norm_1] + ([block.norm_s] if block.learned_shortcut
@@ -101,9 +104,13 @@ class FusedSPADEResnetBlock(nn.Module):
             for i, n in enumerate(norms[:2]):
                 tensors[f'mod{i}_w'] = torch.cat([n.mlp_gamma.weight, n.mlp_beta.weight])
                 tensors[f'mod{i}_b'] = torch.cat([n.mlp_gamma.bias, n.mlp_beta.bias])
-            for name in ('conv_0', 'conv_1'):
-                conv = getattr(block, name)
-                tensors[name + '_w'], tensors[name + '_b'] = conv.weight, conv.bias
+            main = {name: getattr(block, name) for name in ('conv_0', 'conv_1')}
+            self.winograd = nn.ModuleDict({name: WinogradConv(conv.weight, conv.bias)
+                                           for name, conv in main.items()
+                                           if winograd and winograd_pays(conv.weight)})
+            for name, conv in main.items():
+                if name not in self.winograd:
+                    tensors[name + '_w'], tensors[name + '_b'] = conv.weight, conv.bias
             if block.learned_shortcut:
                 ws = block.conv_s.weight                                     # (fout, fin, 1, 1)
                 beta = block.norm_s.mlp_beta
@@ -131,6 +138,11 @@ class FusedSPADEResnetBlock(nn.Module):
             self.upsampled[key] = UpsampledConv(conv, factors)
         return F.relu(self.upsampled[key](seg))
 
+    def _conv(self, name, x):
+        if name in self.winograd:
+            return self.winograd[name](x)
+        return F.conv2d(x, getattr(self, name + '_w'), getattr(self, name + '_b'), padding=1)
+
     def _modulate(self, i, normed, act):
         w, b = getattr(self, f'mod{i}_w'), getattr(self, f'mod{i}_b')
         gamma, beta = F.conv2d(act, w, b, padding=1).chunk(2, dim=1)
@@ -139,9 +151,8 @@ class FusedSPADEResnetBlock(nn.Module):
     def forward(self, x, seg):
         acts = self._hidden(seg, x.shape[2:]).split(self.hidden, dim=1)
         normed = F.instance_norm(x, eps=self.eps)
-        dx = F.conv2d(self._modulate(0, normed, acts[0]), self.conv_0_w, self.conv_0_b, padding=1)
-        dx = F.conv2d(self._modulate(1, F.instance_norm(dx, eps=self.eps), acts[1]),
-                      self.conv_1_w, self.conv_1_b, padding=1)
+        dx = self._conv('conv_0', self._modulate(0, normed, acts[0]))
+        dx = self._conv('conv_1', self._modulate(1, F.instance_norm(dx, eps=self.eps), acts[1]))
         if len(acts) == 2:                     # no learned shortcut
             return dx.add_(x)
         gamma, beta = F.conv2d(acts[2], self.mod2_w, self.mod2_b, padding=1).split(

@@ -53,7 +53,9 @@ class DenseMotionNetwork3d(nn.Module):
         self.norm = nn.BatchNorm3d(c.compress, affine=True)
         self.occlusion = (nn.Conv2d(self.hourglass.out_filters * c.reshape_depth, 1, 7, padding=3)
                           if c.estimate_occlusion_map else None)
-        self.fused_mask = None     # an FFTConv3d at inference (animation.inference)
+        # At inference (animation.inference): the mask conv through the FFT (FFTConv3d), the
+        # occlusion conv as one GEMM and shifted sums (TapSumConv2d).
+        self.fused_mask, self.fused_occlusion = None, None
 
     def forward(self, feature, kp_driving, kp_source):
         """
@@ -81,7 +83,8 @@ class DenseMotionNetwork3d(nn.Module):
         deformation = (motions * mask.unsqueeze(-1)).sum(dim=1)        # (B, D, H, W, 3)
         out = {'mask': mask, 'deformation': deformation}
         if self.occlusion is not None:
-            out['occlusion_map'] = torch.sigmoid(self.occlusion(features.reshape(b, -1, h, w)))
+            occlusion_conv = self.fused_occlusion or self.occlusion
+            out['occlusion_map'] = torch.sigmoid(occlusion_conv(features.reshape(b, -1, h, w)))
         return out
 
 
