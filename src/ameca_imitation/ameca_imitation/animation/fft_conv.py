@@ -23,6 +23,7 @@ computed once, stays near 150 MB. The result equals the direct conv to float rou
 (~1e-6 relative). Used at inference only (see :mod:`.inference`).
 """
 
+from ameca_imitation.animation.same_conv import is_same_conv
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -33,13 +34,9 @@ class FFTConv3d(nn.Module):
 
     def __init__(self, conv: nn.Conv3d, tile: int = 16):
         super().__init__()
-        k = conv.kernel_size
-        same = conv.padding == 'same' or list(conv.padding) == [n // 2 for n in k]
-        if (any(s != 1 for s in conv.stride) or conv.groups != 1 or not same
-                or any(d != 1 for d in conv.dilation) or any(n % 2 == 0 for n in k)
-                or conv.padding_mode != 'zeros'):
+        if not is_same_conv(conv):
             raise ValueError("FFTConv3d needs a stride-1, 'same'-padded, ungrouped conv")
-        self.kernel = tuple(k)
+        self.kernel = tuple(conv.kernel_size)
         self.tile = tile
         # Non-persistent buffers: moved with the model, never in its state_dict.
         self.register_buffer('weight', conv.weight.detach().clone(), persistent=False)

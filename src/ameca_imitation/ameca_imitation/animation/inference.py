@@ -39,6 +39,7 @@ from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm,
                                                           FusedSPADEResnetBlock, SPADEDecoder,
                                                           SPADEResnetBlock)
 from ameca_imitation.animation.liveportrait.warping import DenseMotionNetwork3d
+from ameca_imitation.animation.same_conv import is_same_conv
 from ameca_imitation.animation.tap_conv import TapSumConv2d
 from ameca_imitation.animation.upsampled_conv import UpsampledConv
 from ameca_imitation.animation.winograd import route_through_winograd, winograd_pays
@@ -70,7 +71,8 @@ def prepare_for_inference(model: nn.Module, channels_last: bool = False,
     has_3d = False
     for module in list(model.modules()):
         conv = _maybe_wide_conv(module)
-        if winograd and conv is not None and winograd_pays(conv.weight):
+        if (winograd and conv is not None and winograd_pays(conv.weight)
+                and is_same_conv(conv)):
             route_through_winograd(conv)
         if isinstance(module, UpBlock2d):
             module.fused = UpsampledConv(module.conv, (2, 2))

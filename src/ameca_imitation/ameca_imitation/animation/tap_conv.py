@@ -23,6 +23,7 @@ into place and summed (about 10 ms). Equal to the direct conv to float rounding.
 inference only (see :mod:`.inference`).
 """
 
+from ameca_imitation.animation.same_conv import is_same_conv
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -33,11 +34,9 @@ class TapSumConv2d(nn.Module):
 
     def __init__(self, conv: nn.Conv2d):
         super().__init__()
-        kh, kw = conv.kernel_size
-        same = conv.padding == 'same' or tuple(conv.padding) == (kh // 2, kw // 2)
-        if (conv.stride != (1, 1) or conv.groups != 1 or not same or conv.dilation != (1, 1)
-                or kh % 2 == 0 or kw % 2 == 0 or conv.padding_mode != 'zeros'):
+        if not is_same_conv(conv):
             raise ValueError("TapSumConv2d needs a stride-1, 'same'-padded, ungrouped conv")
+        kh, kw = conv.kernel_size
         self.kernel = (kh, kw)
         self.out_channels = conv.out_channels
         # (taps * O, C): row (i * kw + j) * O + o holds tap (i, j) of output channel o.

@@ -27,6 +27,7 @@ result equals the direct conv to float rounding (the transforms' coefficients ar
 +-1/2). Used at inference only (see :mod:`.inference`).
 """
 
+from ameca_imitation.animation.same_conv import is_same_conv
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -71,10 +72,7 @@ def route_through_winograd(conv: nn.Module) -> nn.Module:
     It must be stride 1, ungrouped, undilated, zero 'same' padding. Its parameters and
     state_dict stay; the transformed kernel is a snapshot of the weights taken now.
     """
-    k = conv.kernel_size
-    same = conv.padding == 'same' or tuple(conv.padding) == tuple(n // 2 for n in k)
-    if (tuple(k[-2:]) != (3, 3) or any(s != 1 for s in conv.stride) or conv.groups != 1
-            or any(d != 1 for d in conv.dilation) or not same or conv.padding_mode != 'zeros'):
+    if tuple(conv.kernel_size[-2:]) != (3, 3) or not is_same_conv(conv):
         raise ValueError('route_through_winograd needs a plain stride-1, same-padded 3x3 conv')
     conv.winograd = WinogradConv(conv.weight, conv.bias)
     conv.forward = conv.winograd.forward

@@ -83,7 +83,8 @@ class DenseMotionNetwork3d(nn.Module):
         deformation = (motions * mask.unsqueeze(-1)).sum(dim=1)        # (B, D, H, W, 3)
         out = {'mask': mask, 'deformation': deformation}
         if self.occlusion is not None:
-            occlusion_conv = self.fused_occlusion or self.occlusion
+            occlusion_conv = (self.occlusion if self.fused_occlusion is None
+                              else self.fused_occlusion)
             out['occlusion_map'] = torch.sigmoid(occlusion_conv(features.reshape(b, -1, h, w)))
         return out
 
