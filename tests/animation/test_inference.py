@@ -24,7 +24,7 @@ from ameca_imitation.animation.fft_conv import FFTConv3d
 from ameca_imitation.animation.inference import prepare_for_inference
 from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm,
                                                           FusedSPADEResnetBlock,
-                                                          SPADEResnetBlock)
+                                                          SPADEDecoder, SPADEResnetBlock)
 from ameca_imitation.animation.tap_conv import TapSumConv2d
 from ameca_imitation.animation.upsampled_conv import UpsampledConv
 from ameca_imitation.animation.winograd import (route_through_winograd, winograd_pays,
@@ -138,6 +138,13 @@ def test_convs_routed_through_winograd_keep_outputs_and_state(conv):
     assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
     with pytest.raises(ValueError, match='stride-1'):
         route_through_winograd(torch.nn.Conv2d(5, 4, 3, stride=2, padding=1))
+
+
+def test_winograd_routes_the_wide_liveportrait_convs_but_not_g_fc():
+    g = prepare_for_inference(SPADEDecoder())
+    assert set(g.G_middle_0.fused.winograd) == {'conv_0', 'conv_1'}
+    # G.fc starts the residual chain: it stays a direct conv (its own forward, no instance one).
+    assert 'forward' not in vars(g.fc) and not hasattr(g.fc, 'winograd')
 
 
 @pytest.mark.parametrize('fin,fout', [(16, 16), (16, 8)])
