@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Regenerate the default policy weights shipped in src/ameca_imitation/ameca_imitation/policy/weights/.
 #
-#   scripts/train_default_policies.sh            # about 25 minutes on a 2-core CPU
+#   scripts/train_default_policies.sh            # about 50 minutes on a 2-core CPU
 #
 # 1. 20,000 twin pairs (seed 0) for training and 2,000 (seed 1) held out, in the cache folder;
-# 2. the small image policy (128 px face crop), 40 epochs with bfloat16 autocast, at most 18 minutes;
+# 2. the small image policy (128 px face crop), bfloat16 autocast, 40 minutes (about 70 epochs);
 # 3. the feature policy on the same renders as the landmark model sees them (self-model).
 # Each checkpoint folder records the command, the training config and the held-out metrics.
 set -euo pipefail
@@ -16,8 +16,8 @@ WEIGHTS=src/ameca_imitation/ameca_imitation/policy/weights
 [ -f "$DATA/train/manifest.json" ] || $PY -m ameca_imitation.cli.dataset --out "$DATA/train" --count 20000 --seed 0 --fps 2.5
 [ -f "$DATA/test/manifest.json" ] || $PY -m ameca_imitation.cli.dataset --out "$DATA/test" --count 2000 --seed 1 --fps 2.5
 $PY -m ameca_imitation.cli.train_policy --arch small_image --data "$DATA/train" --test "$DATA/test" \
-    --out "$WEIGHTS/small_image" --epochs 40 --lr 1e-3 --warmup-steps 300 --max-minutes 18 \
-    --patience 8 --bf16
+    --out "$WEIGHTS/small_image" --epochs 80 --lr 1e-3 --warmup-steps 300 --max-minutes 40 \
+    --patience 12 --bf16
 $PY -m ameca_imitation.cli.train_policy --arch feature_mlp --data "$DATA/train" --test "$DATA/test" \
     --out "$WEIGHTS/feature_mlp" --epochs 200 --patience 30 --no-augment --max-minutes 5 \
     --lr 5e-4 --weight-decay 1e-3
