@@ -48,11 +48,15 @@ def measure(threads):
     schema = ControlSchema.default()
     image = np.random.default_rng(0).integers(0, 255, (256, 256, 3), dtype=np.uint8)
     small = ImagePolicy(schema, SmallImagePolicy(), device=torch.device('cpu'))
+    # The same policy running the network as trained (no BatchNorm folding, NCHW weights).
+    unprepared = ImagePolicy(schema, small.model, device=torch.device('cpu'))
+    unprepared.net = unprepared.model
     x2c = ImagePolicy(schema, X2CNet().eval(), device=torch.device('cpu'))
     feature = FeaturePolicy(schema, FeatureMLP())
     obs = FaceObservation(0.0, True, features={'mouth_open': 0.1})
     return {
         f'small_image_ms_{threads}t': median_ms(lambda: small(image)),
+        f'small_image_unprepared_ms_{threads}t': median_ms(lambda: unprepared(image)),
         f'feature_mlp_ms_{threads}t': median_ms(lambda: feature(obs)),
         f'x2cnet_224_ms_{threads}t': median_ms(lambda: x2c(image), runs=30, warmup=3),
         'small_image_params': sum(p.numel() for p in small.model.parameters()),

@@ -25,7 +25,7 @@ from ameca_imitation.policy import make_policy
 from ameca_imitation.policy.checkpoint import (CheckpointError, load_checkpoint,
                                                load_x2cnet_official, save_checkpoint)
 from ameca_imitation.policy.modules import FeatureMLP, SmallImagePolicy, X2CNet
-from ameca_imitation.policy.wrappers import ImagePolicy
+from ameca_imitation.policy.wrappers import for_inference, ImagePolicy
 
 MANIFEST = Path(__file__).resolve().parents[3] / 'shared/reference/checkpoints/x2cnet_mapping_network.json'
 
@@ -111,3 +111,23 @@ def test_outputs_are_normalised(schema):
     with torch.no_grad():
         y = SmallImagePolicy()(torch.randn(4, 3, 128, 128))
     assert y.shape == (4, 30) and float(y.min()) >= 0 and float(y.max()) <= 1
+
+
+@pytest.mark.parametrize('cls', [SmallImagePolicy, X2CNet])
+def test_inference_copy_computes_the_same_function(cls):
+    torch.manual_seed(0)
+    model = cls().eval()
+    for m in model.modules():          # statistics that are not the identity, so folding shows
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+    keys = set(model.state_dict())
+    net = for_inference(model)
+    x = torch.randn(2, 3, model.config.image_size, model.config.image_size)
+    with torch.no_grad():
+        expected, got = model(x), net(x.contiguous(memory_format=torch.channels_last))
+    for e, g in zip(*(o if isinstance(o, tuple) else (o,) for o in (expected, got))):
+        assert (e - g).abs().max() < 1e-4 * max(1.0, float(e.abs().max()))
+    assert set(model.state_dict()) == keys
+    if cls is SmallImagePolicy:
+        assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in net.modules())
