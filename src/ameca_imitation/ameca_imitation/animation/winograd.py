@@ -121,6 +121,6 @@ class WinogradConv(nn.Module):
             out[..., p::2, 0::2] = s[0] + s[1] + s[2]
             out[..., p::2, 1::2] = s[1] - s[2] - s[3]
         out = out[..., :h, :w]
-        if self.bias is not None:
-            out = out + self.bias.view(1, -1, *[1] * (x.dim() - 2))
+        if self.bias is not None:          # in place: out is this call's own tensor
+            out.add_(self.bias.view(1, -1, *[1] * (x.dim() - 2)))
         return out
