@@ -90,7 +90,8 @@ def test_our_checkpoints_round_trip(tmp_path, schema):
     model = SmallImagePolicy().eval()
     save_checkpoint(tmp_path / 'small', model, 'small_image', schema.names, {'mae': 0.1})
     back, meta = load_checkpoint(tmp_path / 'small')
-    x = torch.rand(1, 3, 128, 128)
+    side = model.config.image_size
+    x = torch.rand(1, 3, side, side)
     assert torch.allclose(model(x), back(x))
     assert meta['control_names'] == list(schema.names)
     assert (tmp_path / 'small' / 'command.txt').is_file()
@@ -108,8 +109,10 @@ def test_wrapper_refuses_another_control_order(schema):
 
 
 def test_outputs_are_normalised(schema):
+    model = SmallImagePolicy()
+    side = model.config.image_size
     with torch.no_grad():
-        y = SmallImagePolicy()(torch.randn(4, 3, 128, 128))
+        y = model(torch.randn(4, 3, side, side))
     assert y.shape == (4, 30) and float(y.min()) >= 0 and float(y.max()) <= 1
 
 

@@ -23,10 +23,12 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 
 from ameca_imitation.cli.train_policy import main as train_main
 from ameca_imitation.policy import make_policy
 from ameca_imitation.policy.self_model import observed_features
+from ameca_imitation.policy.train import recompute_bn_statistics
 from ameca_imitation.twin.dataset import DatasetSpec, ShardDataset, write_dataset
 
 
@@ -85,3 +87,17 @@ def test_two_processes_with_torchrun(pairs, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     metrics = json.loads((tmp_path / 'ddp' / 'metrics.json').read_text())
     assert metrics['world_size'] == 2 and metrics['steps'] == 3
+
+
+def test_batchnorm_statistics_are_the_plain_average_of_the_given_batches():
+    gen = torch.Generator().manual_seed(0)
+    batches = [torch.randn(8, 3, 4, 4, generator=gen) * 2 + torch.tensor([1.0, -2.0, 5.0])
+               .view(1, 3, 1, 1) for _ in range(5)]
+    model = torch.nn.Sequential(torch.nn.BatchNorm2d(3, momentum=0.1)).eval()
+    model[0].running_mean.fill_(100.0)
+    recompute_bn_statistics(model, batches)
+    data = torch.cat(batches)
+    per_batch_var = torch.stack([b.var(dim=(0, 2, 3)) for b in batches])   # unbiased, as BN
+    assert torch.allclose(model[0].running_mean, data.mean(dim=(0, 2, 3)), atol=1e-5)
+    assert torch.allclose(model[0].running_var, per_batch_var.mean(0), atol=1e-5)
+    assert model[0].momentum == 0.1 and not model.training

@@ -60,7 +60,7 @@ def main(argv=None) -> int:
     p.add_argument('--image-size', type=int, default=None, help="default: the architecture's")
     p.add_argument('--crop', type=float, default=None, help="default: the architecture's")
     for name in ('epochs', 'batch_size', 'warmup_steps', 'patience', 'max_steps', 'seed',
-                 'workers'):
+                 'workers', 'bn_images'):
         p.add_argument('--' + name.replace('_', '-'), type=int, default=getattr(d, name))
     for name in ('lr', 'weight_decay', 'max_minutes', 'val_fraction', 'huber_delta'):
         p.add_argument('--' + name.replace('_', '-'), type=float, default=getattr(d, name))
@@ -75,7 +75,7 @@ def main(argv=None) -> int:
                       patience=args.patience, max_minutes=args.max_minutes,
                       max_steps=args.max_steps,
                       augment=not args.no_augment, bf16=args.bf16, seed=args.seed,
-                      workers=args.workers)
+                      workers=args.workers, bn_images=args.bn_images)
     schema = ControlSchema.default()
     crop = 0.0
     if args.arch == 'feature_mlp':

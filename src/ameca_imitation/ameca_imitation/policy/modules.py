@@ -18,7 +18,7 @@ Policy networks (pure ``nn.Module``s: they only compute).
 * :class:`X2CNet`: the published mapping network, ResNet-18 without fc + MLP 512-256-256-30, laid
   out so the official ``x2control.pth`` state_dict loads strictly (``feature_extractor.0..8``,
   ``pos_pred_head.0/2/4``). Input ``(B, 3, 224, 224)`` normalised RGB; output ``(B, 30)``.
-* :class:`SmallImagePolicy`: our fast variant for the twin's 128 px images.
+* :class:`SmallImagePolicy`: our fast variant for the twin's images (96 px face crop).
 * :class:`FeatureMLP`: expression features and head pose -> controls.
 
 All return normalised controls in [0, 1] for :class:`SmallImagePolicy` and :class:`FeatureMLP`
@@ -91,7 +91,7 @@ class X2CNet(nn.Module):
 @dataclass
 class SmallImageConfig:
     num_controls: int = 30
-    image_size: int = 128          # input side, pixels (the twin render resized)
+    image_size: int = 96           # input side, pixels (the twin render resized)
     crop: float = 0.12             # share of each side cut off first: the face fills the frame
     width: int = 32                # channels of the first conv; doubled every stage up to 8x
     hidden: int = 256              # head width

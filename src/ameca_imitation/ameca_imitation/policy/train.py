@@ -16,8 +16,9 @@
 Training of image and feature policies (``ameca-train-policy``), on one process or under torchrun.
 
 Huber loss on normalised controls, AdamW, cosine schedule with linear warm-up, augmentation of
-images (brightness/contrast jitter, small shifts), early stopping on a validation split, a time
-limit, and a checkpoint (safetensors + config + metrics + command) from rank 0. Under
+images (brightness/contrast jitter, small shifts), BatchNorm statistics recomputed on clean
+images before each validation, early stopping on a validation split, a time limit, and a
+checkpoint (safetensors + config + metrics + command) from rank 0. Under
 ``torchrun --nproc_per_node K`` each rank trains on its shard of the data with
 DistributedDataParallel (gloo on CPU, NCCL on GPUs).
 """
@@ -56,6 +57,7 @@ class TrainConfig:
     max_steps: int = 0                  # > 0: stop after this many steps (tests, smoke runs)
     augment: bool = True
     bf16: bool = False                  # bfloat16 autocast for the training forward pass
+    bn_images: int = 2048               # un-augmented images that set BatchNorm's statistics
     seed: int = 0
     workers: int = 2                    # torch threads per process
 
@@ -80,6 +82,31 @@ def _augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     padded = torch.nn.functional.pad(x, (pad, pad, pad, pad), mode='replicate')
     dx, dy = torch.randint(0, 2 * pad + 1, (2,), generator=gen).tolist()
     return padded[..., dy:dy + x.shape[-2], dx:dx + x.shape[-1]]
+
+
+@torch.no_grad()
+def recompute_bn_statistics(model: torch.nn.Module, batches) -> None:
+    """
+    Set every BatchNorm's running statistics to their average over ``batches`` (train mode).
+
+    During training they are a moving average over the last ~10 augmented batches, which
+    moves validation MAE by up to 10 % from one epoch to the next even at a learning rate
+    near zero; the plain average over clean images is what inference sees.
+    """
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    momenta = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None                       # cumulative average
+    was_training = model.training
+    model.train()
+    for batch in batches:
+        model(batch)
+    for m, momentum in zip(norms, momenta):
+        m.momentum = momentum
+    model.train(was_training)
 
 
 def _distributed() -> tuple[int, int]:
@@ -151,16 +178,20 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
             b = _augment(b, gen)
         return ((b - mean) / std).to(device, memory_format=memory_format)
 
-    def forward(batch):
-        out = net(batch)
+    def forward(batch, network=model):
+        out = network(batch)
         return out[1] if isinstance(out, tuple) else out
 
     def train_forward(batch):
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
-            return forward(batch).float()
+            return forward(batch, net).float()
+
+    bn_idx = train_idx[:cfg.bn_images]
 
     @torch.no_grad()
     def predict(data):
+        recompute_bn_statistics(model, (prepare(x[bn_idx[i:i + 256]], False)
+                                        for i in range(0, len(bn_idx), 256)))
         model.eval()
         preds = [forward(prepare(data[i:i + 256], False)).clamp(0, 1).cpu()
                  for i in range(0, len(data), 256)]
