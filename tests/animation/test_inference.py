@@ -157,7 +157,8 @@ def test_fused_spade_block_equals_the_block(fin, fout, upsampled, winograd):
         if isinstance(m, torch.nn.Conv2d):
             m.weight.data.normal_(0, 0.3)      # large enough that every branch matters
     seg = torch.randn(2, 6, 8, 8)
-    x = F.interpolate(torch.randn(2, fin, 8, 8), scale_factor=upsampled)
+    coarse = torch.randn(2, fin, 8, 8)
+    x = F.interpolate(coarse, scale_factor=upsampled)
     with torch.no_grad():
         expected = block(x, seg)
         fused = FusedSPADEResnetBlock(block, winograd=winograd)
@@ -166,7 +167,11 @@ def test_fused_spade_block_equals_the_block(fin, fout, upsampled, winograd):
                                                       getattr(block, name).bias)
                                    for name in ('conv_0', 'conv_1')})
         got = fused(x, seg)
+        # the coarse map and the factor: normalised first, then upsampled
+        from_coarse = fused(coarse, seg, upsample=upsampled)
+        assert torch.equal(block(coarse, seg, upsample=upsampled), expected)
     assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
+    assert (from_coarse - expected).abs().max() < 1e-5 * expected.abs().max()
 
 
 @pytest.mark.parametrize('name', sorted(ANIMATORS))

@@ -66,9 +66,12 @@ class SPADEResnetBlock(nn.Module):
 
         self.fused = None          # a FusedSPADEResnetBlock at inference (animation.inference)
 
-    def forward(self, x, seg):
+    def forward(self, x, seg, upsample: int = 1):
+        """``x`` ``(B, fin, H, W)``, upsampled (nearest) by ``upsample`` first."""
         if self.fused is not None:
-            return self.fused(x, seg)
+            return self.fused(x, seg, upsample)
+        if upsample > 1:
+            x = F.interpolate(x, scale_factor=upsample)
         shortcut = self.conv_s(self.norm_s(x, seg)) if self.learned_shortcut else x
         dx = self.conv_0(F.leaky_relu(self.norm_0(x, seg), LEAKY_SLOPE))
         dx = self.conv_1(F.leaky_relu(self.norm_1(dx, seg), LEAKY_SLOPE))
@@ -85,7 +88,8 @@ class FusedSPADEResnetBlock(nn.Module):
     * the shortcut ``conv_s(norm(x) * (1 + gamma_s) + beta_s)`` is linear in ``beta_s`` and
       ``conv_s`` is 1x1, so ``conv_s o mlp_beta_s`` is one 3x3 conv to ``fout`` channels
       instead of ``fin`` (half the work of that branch in ``up_0``, a quarter in ``up_1``);
-    * instance norm of ``x`` is computed once for ``norm_0`` and ``norm_s``;
+    * instance norm of ``x`` is computed once for ``norm_0`` and ``norm_s``, and on the coarse
+      map when the decoder upsamples ``x`` (``upsample``): the full-size ``x`` is never built;
     * the wide main convs (the middle blocks' 512 -> 512) through Winograd F(2x2, 3x3)
       (:class:`WinogradConv`, on CPUs).
 
@@ -123,6 +127,7 @@ class FusedSPADEResnetBlock(nn.Module):
         for name, tensor in tensors.items():
             self.register_buffer(name, tensor.detach().clone().contiguous(), persistent=False)
         self.upsampled = nn.ModuleDict()                      # 'fy,fx' -> UpsampledConv
+        self.learned_shortcut = block.learned_shortcut
         self.eps = block.norm_0.param_free_norm.eps
 
     def _hidden(self, seg, size):
@@ -148,12 +153,18 @@ class FusedSPADEResnetBlock(nn.Module):
         gamma, beta = F.conv2d(act, w, b, padding=1).chunk(2, dim=1)
         return F.leaky_relu(torch.addcmul(beta, normed, gamma.add_(1)), LEAKY_SLOPE, inplace=True)
 
-    def forward(self, x, seg):
-        acts = self._hidden(seg, x.shape[2:]).split(self.hidden, dim=1)
+    def forward(self, x, seg, upsample: int = 1):
         normed = F.instance_norm(x, eps=self.eps)
+        if upsample > 1:
+            # Nearest upsampling repeats every pixel, which keeps each channel's mean and
+            # variance: normalise the coarse map, then upsample the result.
+            normed = F.interpolate(normed, scale_factor=upsample)
+            if not self.learned_shortcut:
+                x = F.interpolate(x, scale_factor=upsample)
+        acts = self._hidden(seg, normed.shape[2:]).split(self.hidden, dim=1)
         dx = self._conv('conv_0', self._modulate(0, normed, acts[0]))
         dx = self._conv('conv_1', self._modulate(1, F.instance_norm(dx, eps=self.eps), acts[1]))
-        if len(acts) == 2:                     # no learned shortcut
+        if not self.learned_shortcut:
             return dx.add_(x)
         gamma, beta = F.conv2d(acts[2], self.mod2_w, self.mod2_b, padding=1).split(
             [x.shape[1], dx.shape[1]], dim=1)
@@ -194,8 +205,8 @@ class SPADEDecoder(nn.Module):
         x = self.fc(feature)
         for i in range(self.config.num_middle_blocks):
             x = getattr(self, f'G_middle_{i}')(x, seg)
-        x = self.up_0(F.interpolate(x, scale_factor=2), seg)
-        x = self.up_1(F.interpolate(x, scale_factor=2), seg)
+        x = self.up_0(x, seg, upsample=2)
+        x = self.up_1(x, seg, upsample=2)
         return torch.sigmoid(self.conv_img(F.leaky_relu(x, LEAKY_SLOPE)))
 
 
