@@ -190,8 +190,6 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
 
     @torch.no_grad()
     def predict(data):
-        recompute_bn_statistics(model, (prepare(x[bn_idx[i:i + 256]], False)
-                                        for i in range(0, len(bn_idx), 256)))
         model.eval()
         preds = [forward(prepare(data[i:i + 256], False)).clamp(0, 1).cpu()
                  for i in range(0, len(data), 256)]
@@ -224,6 +222,9 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
             if stop:
                 done = True
                 break
+        # Once per validation; the saved best state carries these statistics to the test.
+        recompute_bn_statistics(model, (prepare(x[bn_idx[i:i + 256]], False)
+                                        for i in range(0, len(bn_idx), 256)))
         val = float(np.abs(predict(x[val_idx]) - y[val_idx].numpy()).mean())
         history.append({'epoch': epoch + 1, 'step': step, 'val_mae': val,
                         'minutes': (time.monotonic() - start) / 60})

@@ -47,7 +47,8 @@ def for_inference(model: nn.Module) -> nn.Module:
 
     Every BatchNorm that follows a conv inside an ``nn.Sequential`` is folded into that conv,
     and the weights are channels-last, the layout of oneDNN's and cuDNN's fast convolutions
-    (the small image policy's whole call: 2.7 -> 1.9 ms in one run of bench_policies.py).
+    (the 96 px small image policy's whole call: 1.82 -> 1.10 ms in one run of
+    bench_policies.py, two threads).
     The original keeps its state_dict.
     """
     net = copy.deepcopy(model).eval()
