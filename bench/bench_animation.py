@@ -23,8 +23,9 @@ recomputed every call; our modules are bit-identical to the official ones). Then
 one change (animation.inference), cumulatively: per-source work cached, spectral norm folded,
 upsampling fused into the following convs, the anti-alias blur computed only where it is
 kept (strided), channels-last memory (FOMM); LivePortrait's SPADE blocks with merged convs,
-its 7x7x7 mask conv through the FFT, its occlusion conv as a GEMM and shifted sums, and the
-wide 3x3 convs through Winograd F(2x2, 3x3). The
+its 7x7x7 mask conv through the FFT, its occlusion conv as a GEMM and shifted sums, the
+wide 3x3 convs through Winograd F(2x2, 3x3), and the largest layers cut into pieces below
+glibc's mmap threshold (animation.chunking; the steps before run without it). The
 steps are timed interleaved, round by round (median ms, speed-ups as medians of paired
 ratios), and every step's output is compared with the reference (max abs diff); for
 LivePortrait also the reference against itself on one thread (the size of fp32 rounding noise
@@ -44,6 +45,7 @@ import time
 import common
 import torch
 
+from ameca_imitation.animation import chunking
 from ameca_imitation.animation.blocks import AntiAliasInterpolation2d
 from ameca_imitation.animation.fomm import KPDetector, OcclusionAwareGenerator
 from ameca_imitation.animation.inference import prepare_for_inference
@@ -68,6 +70,17 @@ def timed(fn, runs, device, warm=True):
             torch.cuda.synchronize()
         times.append(time.perf_counter() - start)
     return sorted(times)[len(times) // 2], out
+
+
+def unchunked(fn):
+    """``fn`` run with the CPU chunking of the rewrites switched off, to time it alone."""
+    def run():
+        saved, chunking.CHUNK_BYTES = chunking.CHUNK_BYTES, 1 << 62
+        try:
+            return fn()
+        finally:
+            chunking.CHUNK_BYTES = saved
+    return run
 
 
 def randomise_norms(*models):
@@ -212,10 +225,11 @@ def bench_liveportrait(device, runs, official=None):
         steps = [('reference', lambda: frame(m, w, g)),
                  ('spectral_norm_folded', lambda: frame(m, w, folded)),
                  ('upsampling_fused', lambda: frame(m, phase_w, phase_g)),
-                 ('spade_blocks_merged', lambda: frame(m, phase_w, merged_g)),
-                 ('fft_mask_conv', lambda: frame(m, fft_w, merged_g)),
-                 ('occlusion_tap_sum', lambda: frame(m, merged_w, merged_g)),
-                 ('winograd_wide_convs', lambda: frame(m, fused_w, fused_g))]
+                 ('spade_blocks_merged', unchunked(lambda: frame(m, phase_w, merged_g))),
+                 ('fft_mask_conv', unchunked(lambda: frame(m, fft_w, merged_g))),
+                 ('occlusion_tap_sum', unchunked(lambda: frame(m, merged_w, merged_g))),
+                 ('winograd_wide_convs', unchunked(lambda: frame(m, fused_w, fused_g))),
+                 ('cpu_chunking', lambda: frame(m, fused_w, fused_g))]
         if official:
             om, ow, og = official_liveportrait(official, m, w, g)
 

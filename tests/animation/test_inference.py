@@ -20,11 +20,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from ameca_imitation.animation import chunking
+from ameca_imitation.animation.chunking import CHUNK_BYTES, pieces
 from ameca_imitation.animation.fft_conv import FFTConv3d
 from ameca_imitation.animation.inference import prepare_for_inference
-from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm,
-                                                          FusedSPADEResnetBlock,
-                                                          SPADEDecoder, SPADEResnetBlock)
+from ameca_imitation.animation.liveportrait.fused_spade import FusedSPADEResnetBlock
+from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm, SPADEDecoder,
+                                                          SPADEResnetBlock)
 from ameca_imitation.animation.tap_conv import TapSumConv2d
 from ameca_imitation.animation.upsampled_conv import UpsampledConv
 from ameca_imitation.animation.winograd import (route_through_winograd, winograd_pays,
@@ -45,6 +47,19 @@ def test_upsampled_conv_equals_conv_of_the_upsampled_input(factors, shape):
     assert torch.allclose(got, expected, atol=1e-5)
 
 
+@pytest.mark.parametrize('factors', [(4, 4), (2, 2), (1, 1)])
+def test_upsampled_conv_assembles_any_rows(factors):
+    torch.manual_seed(0)
+    conv = torch.nn.Conv2d(3, 5, 3, padding=1)
+    x = torch.randn(2, 3, 5, 4)
+    fast = UpsampledConv(conv, factors)
+    with torch.no_grad():
+        whole, by_phase = fast(x), fast.by_phase(x)
+        rows = whole.shape[2]
+        for lo, hi in [(0, rows), (1, 2), (3, rows - 1), (rows - 1, rows), (2, 7)]:
+            assert torch.equal(fast.assemble(by_phase, (lo, hi)), whole[:, :, lo:hi])
+
+
 def test_upsampled_conv_computes_equal_phases_once():
     conv = torch.nn.Conv2d(2, 3, 3, padding=1)
     # x4: the two inner phases of each axis read the same coarse pixel with all three taps.
@@ -61,15 +76,26 @@ def test_upsampled_conv_rejects_other_convs():
 @pytest.mark.parametrize('kernel,shape,tile', [(7, (2, 5, 4, 20, 13), 8),
                                                ((3, 5, 7), (1, 6, 9, 16, 16), 16),
                                                (1, (1, 3, 2, 5, 6), 4)])
-def test_fft_conv3d_equals_the_direct_conv(kernel, shape, tile):
+@pytest.mark.parametrize('chunk_bytes', [CHUNK_BYTES, 1])
+def test_fft_conv3d_equals_the_direct_conv(kernel, shape, tile, chunk_bytes, monkeypatch):
+    monkeypatch.setattr(chunking, 'CHUNK_BYTES', chunk_bytes)   # 1: a piece per channel
     torch.manual_seed(0)
     conv = torch.nn.Conv3d(shape[1], 4, kernel, padding='same')
     x = torch.randn(shape)
+    fast = FFTConv3d(conv, tile)
     with torch.no_grad():
         expected = conv(x)
-        got = FFTConv3d(conv, tile)(x)
+        got = fast(x)
+    assert len(fast._spectrum_value) == (1 if chunk_bytes == CHUNK_BYTES else shape[1])
     assert got.shape == expected.shape
     assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
+
+
+def test_chunking_cuts_large_work_on_cpus_only():
+    assert pieces(256, CHUNK_BYTES // 8, torch.device('cpu')) == 32
+    assert pieces(256, 1, torch.device('cpu')) == 1
+    assert pieces(3, 2 * CHUNK_BYTES, torch.device('cpu')) == 3       # never more than units
+    assert pieces(256, CHUNK_BYTES, torch.device('cuda')) == 1
 
 
 def test_fft_conv3d_rejects_other_convs():
@@ -100,13 +126,15 @@ def test_tap_sum_conv_rejects_other_convs():
 
 @pytest.mark.parametrize('shape', [(1, 24, 8, 8), (2, 5, 7, 9), (1, 3, 1, 2)])
 @pytest.mark.parametrize('bias', [True, False])
-def test_winograd_conv_equals_the_direct_conv(shape, bias):
+@pytest.mark.parametrize('rows', [(1, 1), (0, 1), (1, 0), (0, 0)])
+def test_winograd_conv_equals_the_direct_conv(shape, bias, rows):
     torch.manual_seed(0)
-    conv = torch.nn.Conv2d(shape[1], 6, 3, padding=1, bias=bias)
-    x = torch.randn(shape)
+    conv = torch.nn.Conv2d(shape[1], 6, 3, padding=(0, 1), bias=bias)
+    x = torch.randn(shape[:2] + (shape[2] + 2,) + shape[3:])
     with torch.no_grad():
-        expected = conv(x)
-        got = WinogradConv(conv.weight, conv.bias)(x)
+        # the rows given as zero padding, the rest of the context is in the input
+        expected = conv(F.pad(x, (0, 0) + rows))
+        got = WinogradConv(conv.weight, conv.bias)(x, rows)
     assert got.shape == expected.shape
     assert (got - expected).abs().max() < 1e-5 * expected.abs().max()
 
@@ -150,7 +178,10 @@ def test_winograd_routes_the_wide_liveportrait_convs_but_not_g_fc():
 @pytest.mark.parametrize('fin,fout', [(16, 16), (16, 8)])
 @pytest.mark.parametrize('upsampled', [1, 2, 4])
 @pytest.mark.parametrize('winograd', [False, True])
-def test_fused_spade_block_equals_the_block(fin, fout, upsampled, winograd):
+@pytest.mark.parametrize('chunk_bytes', [CHUNK_BYTES, 20000, 1])    # 1: bands of one row
+def test_fused_spade_block_equals_the_block(fin, fout, upsampled, winograd, chunk_bytes,
+                                            monkeypatch):
+    monkeypatch.setattr(chunking, 'CHUNK_BYTES', chunk_bytes)
     torch.manual_seed(0)
     block = fold_spectral_norm(SPADEResnetBlock(fin, fout, 6, hidden=5)).eval()
     for m in block.modules():
@@ -167,6 +198,8 @@ def test_fused_spade_block_equals_the_block(fin, fout, upsampled, winograd):
                                                       getattr(block, name).bias)
                                    for name in ('conv_0', 'conv_1')})
         got = fused(x, seg)
+        bands = fused._bands(x, x.shape[2:])
+        assert len(bands) == {CHUNK_BYTES: 1, 1: x.shape[2]}.get(chunk_bytes, len(bands))
         # the coarse map and the factor: normalised first, then upsampled
         from_coarse = fused(coarse, seg, upsample=upsampled)
         assert torch.equal(block(coarse, seg, upsample=upsampled), expected)
@@ -176,7 +209,9 @@ def test_fused_spade_block_equals_the_block(fin, fout, upsampled, winograd):
 
 @pytest.mark.parametrize('name', sorted(ANIMATORS))
 @pytest.mark.parametrize('channels_last', [False, True])
-def test_prepared_models_keep_their_outputs(name, channels_last):
+@pytest.mark.parametrize('chunk_bytes', [CHUNK_BYTES, 4096])     # 4096: every chunking cuts
+def test_prepared_models_keep_their_outputs(name, channels_last, chunk_bytes, monkeypatch):
+    monkeypatch.setattr(chunking, 'CHUNK_BYTES', chunk_bytes)
     torch.manual_seed(0)
     model = build_animator(name).eval()
     for m in model.modules():

@@ -18,7 +18,8 @@ Image animation: move a source face (Ameca's neutral image) with a person's moti
 ``blocks`` (shared layers), ``monkey_net``, ``fomm``, ``face_vid2vid``, ``liveportrait/`` (the
 models), ``checkpoints`` (official files, strictly), ``zoo`` (small trainable configurations
 behind one interface), ``training`` + ``metrics`` (self-supervised training, L1/AKD/MKR),
-``inference`` + ``upsampled_conv`` (rewrites for speed), ``landmark_warp`` + ``driving`` +
+``inference`` (rewrites for speed, with ``upsampled_conv``, ``winograd``, ``fft_conv``,
+``tap_conv``, ``chunking`` and ``liveportrait/fused_spade``), ``landmark_warp`` + ``driving`` +
 ``stage`` (the weight-free animator the pipeline runs).
 """
 

@@ -19,10 +19,12 @@ LivePortrait's mask conv (142 -> 22 channels, 7x7x7, on a 16x64x64 volume) is 70
 multiply-adds done directly; in the frequency domain it is one small complex matrix product
 per frequency. The volume is cut into tiles of ``tile`` voxels in height and width (the whole
 depth in one), each padded by the kernel's reach, so the FFT is small and the kernel spectrum,
-computed once, stays near 150 MB. The result equals the direct conv to float rounding
-(~1e-6 relative). Used at inference only (see :mod:`.inference`).
+computed once, stays near 150 MB. On CPUs the input channels go through in pieces
+(:mod:`.chunking`), each transformed and multiplied into the sum. The result equals the direct
+conv to float rounding (~1e-6 relative). Used at inference only (see :mod:`.inference`).
 """
 
+from ameca_imitation.animation.chunking import pieces
 from ameca_imitation.animation.same_conv import is_same_conv
 import torch
 from torch import nn
@@ -44,14 +46,16 @@ class FFTConv3d(nn.Module):
                              persistent=False)
         self._spectrum_key, self._spectrum_value = None, None
 
-    def _spectrum(self, size):
-        """``(F, O, C)`` complex kernel spectrum for FFT ``size``, once per size and device."""
-        key = (size, self.weight.device)
+    def _spectrum(self, size, pieces):
+        """``(F, O, C)`` complex kernel spectrum for FFT ``size``, in ``pieces`` along ``C``."""
+        key = (size, pieces, self.weight.device)
         if self._spectrum_key != key:
             # Cross-correlation (what conv computes) is a product with the conjugate spectrum.
             spec = torch.fft.rfftn(self.weight.float(), s=size, dim=(2, 3, 4)).conj()
+            spec = spec.flatten(2).permute(2, 0, 1)
             self._spectrum_key = key
-            self._spectrum_value = spec.flatten(2).permute(2, 0, 1).contiguous()
+            self._spectrum_value = [part.contiguous()
+                                    for part in spec.tensor_split(pieces, dim=2)]
         return self._spectrum_value
 
     def forward(self, x):
@@ -65,19 +69,24 @@ class FFTConv3d(nn.Module):
         kd, kh, kw = self.kernel
         t = self.tile
         nh, nw = -(-h // t), -(-w // t)
-        # Zero padding: the conv's own, then up to whole tiles on the far side.
-        xp = F.pad(x, (kw // 2, kw // 2 + nw * t - w, kh // 2, kh // 2 + nh * t - h,
-                       kd // 2, kd // 2))
-        size = (d + kd - 1, t + kh - 1, t + kw - 1)
-        tiles = xp.unfold(3, size[1], t).unfold(4, size[2], t)  # (B, C, Dp, nh, nw, th, tw)
-        tiles = tiles.permute(0, 3, 4, 1, 2, 5, 6)               # (B, nh, nw, C, Dp, th, tw)
-        spec = torch.fft.rfftn(tiles, dim=(4, 5, 6))             # (B, nh, nw, C, *f)
-        freq_shape = spec.shape[4:]
         n = b * nh * nw
-        # Frequencies first, contiguous: a strided batch makes matmul copy it slice by slice.
-        spec = spec.reshape(n, c, -1).permute(2, 1, 0).contiguous()   # (F, C, N)
-        out = torch.matmul(self._spectrum(size), spec)           # (F, O, N)
-        o = out.shape[1]
+        size = (d + kd - 1, t + kh - 1, t + kw - 1)
+        n_freq = size[0] * size[1] * (size[2] // 2 + 1)
+        # The input channels in pieces (see the module docstring).
+        spectra = self._spectrum(size, pieces(c, n * n_freq * 8, x.device))
+        out = None
+        for x, weight in zip(x.tensor_split(len(spectra), dim=1), spectra):
+            # Zero padding: the conv's own, then up to whole tiles on the far side.
+            xp = F.pad(x, (kw // 2, kw // 2 + nw * t - w, kh // 2, kh // 2 + nh * t - h,
+                           kd // 2, kd // 2))
+            tiles = xp.unfold(3, size[1], t).unfold(4, size[2], t)  # (B, c, Dp, nh, nw, th, tw)
+            tiles = tiles.permute(0, 3, 4, 1, 2, 5, 6)               # (B, nh, nw, c, Dp, th, tw)
+            spec = torch.fft.rfftn(tiles, dim=(4, 5, 6))             # (B, nh, nw, c, *f)
+            freq_shape = spec.shape[4:]
+            # Frequencies first, contiguous: a strided batch makes matmul copy it slice by slice.
+            spec = spec.reshape(n, x.shape[1], -1).permute(2, 1, 0).contiguous()   # (F, c, N)
+            out = torch.matmul(weight, spec) if out is None else out.baddbmm_(weight, spec)
+        o = out.shape[1]                                             # out: (F, O, N)
         out = out.permute(2, 1, 0).reshape(n, o, *freq_shape)
         out = torch.fft.irfftn(out, s=size, dim=(2, 3, 4))[:, :, :d, :t, :t]
         out = out.reshape(b, nh, nw, o, d, t, t).permute(0, 3, 4, 1, 5, 2, 6)

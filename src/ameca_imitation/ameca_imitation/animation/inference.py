@@ -25,6 +25,9 @@ Inference-time rewrites of the animation networks that keep their outputs (to fl
 * on CPUs, the wide 3x3 convs through Winograd F(2x2, 3x3) (:class:`WinogradConv`): the SPADE
   blocks' 512- and 256-channel main convs, W's third block and its hourglass's last conv (not
   G.fc: see :func:`_maybe_wide_conv`);
+* on CPUs, the largest of those layers in pieces small enough for malloc to reuse their memory
+  (:mod:`.chunking`): G's upsampling SPADE blocks in bands of rows, the FFT mask conv by input
+  channels;
 * the anti-aliased downsampling of FOMM and Monkey-Net as a strided conv (the release blurs
   the full image and then drops 15 of 16 pixels);
 * optionally channels-last memory for the 2-D networks (faster convs with oneDNN on CPUs).
@@ -36,9 +39,8 @@ source keypoints). Call this after loading the weights and moving the model to i
 from ameca_imitation.animation.blocks import AntiAliasInterpolation2d, SameBlock2d, UpBlock2d
 from ameca_imitation.animation.fft_conv import FFTConv3d
 from ameca_imitation.animation.liveportrait.blocks3d import Decoder3d, UpBlock3d
-from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm,
-                                                          FusedSPADEResnetBlock,
-                                                          SPADEResnetBlock)
+from ameca_imitation.animation.liveportrait.fused_spade import FusedSPADEResnetBlock
+from ameca_imitation.animation.liveportrait.spade import fold_spectral_norm, SPADEResnetBlock
 from ameca_imitation.animation.liveportrait.warping import DenseMotionNetwork3d
 from ameca_imitation.animation.same_conv import is_same_conv
 from ameca_imitation.animation.tap_conv import TapSumConv2d

@@ -85,25 +85,42 @@ class UpsampledConv(nn.Module):
 
     def forward(self, x):
         """``(B, C, *S)`` coarse input -> ``(B, K, *(S * factors))``."""
+        return self.assemble(self.by_phase(x))
+
+    def by_phase(self, x):
+        """Compute the output unassembled: one ``(B, K, *S)`` map per group of equal phases."""
         spatial = x.shape[2:]
         conv = CONV[len(spatial)]
         padded = F.pad(x, [1] * (2 * len(spatial)))
-        channels_last = (len(spatial) == 2 and not x.is_contiguous()
-                         and x.is_contiguous(memory_format=torch.channels_last))
-        out = None
-        for i, (phases, offsets) in enumerate(zip(self.phases, self.offsets)):
-            w = getattr(self, f'weight_{i}')
+        outs = []
+        for i, offsets in enumerate(self.offsets):
             # Convolve the whole padded map (no strided copy of the input); output i starts at
             # padded pixel i, and this phase needs the n outputs that start at 1 + offset.
-            y = conv(padded, w, self.bias)
-            if out is None:        # (the conv's dtype: fp16 under autocast)
-                out = torch.empty(*y.shape[:2], *(s * f for s, f in zip(spatial, self.factors)),
-                                  dtype=y.dtype, device=y.device,
-                                  memory_format=torch.channels_last if channels_last
-                                  else torch.contiguous_format)
+            y = conv(padded, getattr(self, f'weight_{i}'), self.bias)
             kept = tuple(slice(1 + lo, 1 + lo + n) for lo, n in zip(offsets, spatial))
-            y = y[(slice(None), slice(None)) + kept]
+            outs.append(y[(slice(None), slice(None)) + kept])
+        return outs
+
+    def assemble(self, outs: list[torch.Tensor], rows: tuple[int, int] | None = None):
+        """
+        Interleave :meth:`by_phase`'s maps into the upsampled output (or its rows ``lo .. hi``).
+
+        Channels-last if the maps are.
+        """
+        f = self.factors[0]
+        lo, hi = rows or (0, outs[0].shape[2] * f)
+        first, last = lo // f, (hi - 1) // f + 1            # the coarse rows that hold them
+        outs = [y[:, :, first:last] for y in outs]
+        if all(n == 1 for n in self.factors):
+            return outs[0][:, :, lo - first:hi - first]
+        y = outs[0]
+        channels_last = y.dim() == 4 and y.shape[1] > 1 and y.stride(1) == 1
+        out = torch.empty(*y.shape[:2], *(s * f for s, f in zip(y.shape[2:], self.factors)),
+                          dtype=y.dtype, device=y.device,
+                          memory_format=torch.channels_last if channels_last
+                          else torch.contiguous_format)
+        for phases, y in zip(self.phases, outs):
             for phase in phases:
                 into = tuple(slice(p, None, f) for p, f in zip(phase, self.factors))
                 out[(slice(None), slice(None)) + into] = y
-        return out
+        return out[:, :, lo - first * f:hi - first * f]

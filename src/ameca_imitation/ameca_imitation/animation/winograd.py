@@ -100,9 +100,16 @@ class WinogradConv(nn.Module):
         self.register_buffer('bias', None if bias is None else bias.detach().clone(),
                              persistent=False)
 
-    def forward(self, x):
-        """``(B, C, [D,] H, W)`` -> ``(B, K, [D,] H, W)``."""
-        h, w = x.shape[-2:]
+    def forward(self, x, rows: tuple[int, int] = (1, 1)):
+        """
+        ``(B, C, [D,] H, W)`` -> ``(B, K, [D,] H + top + bottom - 2, W)``.
+
+        ``rows``: the zero rows padded above and below (``(1, 1)``: the conv's own padding;
+        fewer where ``x`` holds the neighbouring rows of a larger map).
+        """
+        w = x.shape[-1]
+        top, bottom = rows
+        h = x.shape[-2] + top + bottom - 2                   # output rows
         if x.dim() == 4:
             conv, pad, layout = F.conv2d, (), torch.channels_last
         else:
@@ -110,7 +117,7 @@ class WinogradConv(nn.Module):
             conv, pad, layout = F.conv3d, (depth_pad, depth_pad), torch.channels_last_3d
         # The conv's zero padding, plus one more row/column where a size is odd; channels-last,
         # so that the 16 channel-mixing convs are plain GEMMs in oneDNN (measured faster).
-        xp = F.pad(x, (1, 1 + w % 2, 1, 1 + h % 2) + pad).contiguous(memory_format=layout)
+        xp = F.pad(x, (1, 1 + w % 2, top, bottom + h % 2) + pad).contiguous(memory_format=layout)
         m = [conv(v, self.transformed[4 * a + b])
              for a, row in enumerate(_rows(xp, -2)) for b, v in enumerate(_rows(row, -1))]
         # Y = A^T M A with A^T = [[1, 1, 1, 0], [0, 1, -1, -1]], rows first.
