@@ -46,16 +46,16 @@ class FFTConv3d(nn.Module):
                              persistent=False)
         self._spectrum_key, self._spectrum_value = None, None
 
-    def _spectrum(self, size, pieces):
-        """``(F, O, C)`` complex kernel spectrum for FFT ``size``, in ``pieces`` along ``C``."""
-        key = (size, pieces, self.weight.device)
+    def _spectrum(self, size, n_pieces):
+        """``(F, O, C)`` complex kernel spectrum for FFT ``size``, in ``n_pieces`` along ``C``."""
+        key = (size, n_pieces, self.weight.device)
         if self._spectrum_key != key:
             # Cross-correlation (what conv computes) is a product with the conjugate spectrum.
             spec = torch.fft.rfftn(self.weight.float(), s=size, dim=(2, 3, 4)).conj()
             spec = spec.flatten(2).permute(2, 0, 1)
             self._spectrum_key = key
             self._spectrum_value = [part.contiguous()
-                                    for part in spec.tensor_split(pieces, dim=2)]
+                                    for part in spec.tensor_split(n_pieces, dim=2)]
         return self._spectrum_value
 
     def forward(self, x):
@@ -75,16 +75,16 @@ class FFTConv3d(nn.Module):
         # The input channels in pieces (see the module docstring).
         spectra = self._spectrum(size, pieces(c, n * n_freq * 8, x.device))
         out = None
-        for x, weight in zip(x.tensor_split(len(spectra), dim=1), spectra):
+        for part, weight in zip(x.tensor_split(len(spectra), dim=1), spectra):
             # Zero padding: the conv's own, then up to whole tiles on the far side.
-            xp = F.pad(x, (kw // 2, kw // 2 + nw * t - w, kh // 2, kh // 2 + nh * t - h,
-                           kd // 2, kd // 2))
+            xp = F.pad(part, (kw // 2, kw // 2 + nw * t - w, kh // 2, kh // 2 + nh * t - h,
+                              kd // 2, kd // 2))
             tiles = xp.unfold(3, size[1], t).unfold(4, size[2], t)  # (B, c, Dp, nh, nw, th, tw)
             tiles = tiles.permute(0, 3, 4, 1, 2, 5, 6)               # (B, nh, nw, c, Dp, th, tw)
             spec = torch.fft.rfftn(tiles, dim=(4, 5, 6))             # (B, nh, nw, c, *f)
             freq_shape = spec.shape[4:]
             # Frequencies first, contiguous: a strided batch makes matmul copy it slice by slice.
-            spec = spec.reshape(n, x.shape[1], -1).permute(2, 1, 0).contiguous()   # (F, c, N)
+            spec = spec.reshape(n, part.shape[1], -1).permute(2, 1, 0).contiguous()  # (F, c, N)
             out = torch.matmul(weight, spec) if out is None else out.baddbmm_(weight, spec)
         o = out.shape[1]                                             # out: (F, O, N)
         out = out.permute(2, 1, 0).reshape(n, o, *freq_shape)
