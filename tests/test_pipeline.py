@@ -49,3 +49,54 @@ def test_unknown_pipeline_and_keys_are_errors(tmp_path):
     bad.write_text('policy: feature\nwieghts: x\n')
     with pytest.raises(ValueError, match='wieghts'):
         Pipeline.from_config(str(bad))
+
+
+def portraits(clip, folder, picks):
+    """Write frames of the real clips as separate portrait files; return their names."""
+    import cv2
+    folder.mkdir()
+    names = []
+    for name, (video, index) in picks.items():
+        cap = cv2.VideoCapture(str(clip(video)))
+        cap.set(cv2.CAP_PROP_POS_FRAMES, index)
+        ok, image = cap.read()
+        cap.release()
+        assert ok
+        cv2.imwrite(str(folder / f'{name}.png'), image)
+        names.append(name)
+    return names
+
+
+def test_portraits_are_each_measured_on_their_own(clip, schema, tmp_path):
+    from ameca_imitation.cli.imitate import run
+    picks = {'a_crying': ('WolfgangLanger_Pexels.mp4', 10),      # eyes squeezed shut
+             'b_rest': ('single_face.mp4', 0), 'c_laugh': ('WolfgangLanger_Pexels.mp4', 400),
+             'd_smile': ('single_face.mp4', 40)}
+    names = portraits(clip, tmp_path / 'p', picks)
+    summary = run(str(tmp_path / 'p'), tmp_path / 'out')
+    assert summary['stills'] and summary['frames'] == 4
+    policy = np.genfromtxt(tmp_path / 'out' / 'policy.csv', delimiter=',', skip_header=1)[:, 1:]
+    lids = policy[:, [schema.index('Eyelid Upper Left'), schema.index('Eyelid Upper Right')]]
+    by = dict(zip(names, lids.mean(1)))
+    # The first image is not taken as everyone's neutral: the crying face's lids close.
+    assert by['a_crying'] < schema.neutral[schema.index('Eyelid Upper Left')] - 0.4
+    assert by['a_crying'] < min(by['b_rest'], by['c_laugh'], by['d_smile']) - 0.3
+    # Order does not matter: each portrait alone gives the same controls.
+    pipe = Pipeline.from_config('feature')
+    for row, name in zip(policy, names):
+        import cv2
+        from ameca_imitation.types import Frame
+        pipe.reset()
+        res = pipe.step(Frame(cv2.imread(str(tmp_path / 'p' / f'{name}.png')), 0.0, 0), 1.0,
+                        still=True)
+        assert np.allclose(res.policy.values, row, atol=1e-4), name
+    pipe.close()
+
+
+def test_a_folder_can_be_one_persons_sequence(clip, tmp_path):
+    from ameca_imitation.capture import open_source
+    portraits(clip, tmp_path / 'seq', {f'{i:03d}': ('single_face.mp4', i) for i in range(0, 8)})
+    with open_source(str(tmp_path / 'seq'), sequence=True) as src:
+        assert not src.stills and src.fps == 30.0
+    with open_source(str(tmp_path / 'seq' / '000.png')) as src:      # one image: a still
+        assert src.stills and src.frame_count == 1

@@ -68,6 +68,7 @@ setup(
             'ameca-train-policy = ameca_imitation.cli.train_policy:main',
             'ameca-train-animator = ameca_imitation.cli.train_animator:main',
             'ameca-eval = ameca_imitation.cli.evaluate:main',
+            'ameca-zmq-keys = ameca_imitation.cli.zmq_keys:main',
         ],
     },
 )

@@ -101,16 +101,44 @@ def test_bridge_rejects_malformed_messages(schema, endpoint):
     pub = ctx.socket(zmq.PUB)
     pub.bind(endpoint)
     bridge = bridge_mod.BridgeLogic(endpoint)
+    bad = [b'[1.0, NaN' + b', 0.5' * 29 + b']', b'[1.0, 0.5]', b'not json', b'{"a": 1}',
+           b'["x"' + b', 0.5' * 30 + b']', b'\xff\xfe']
     end = time.monotonic() + 3
-    while bridge.rejected == 0 and time.monotonic() < end:
-        pub.send_multipart([b'1.0', b'nan'] + [b'0.5'] * 29)
-        pub.send_multipart([b'1.0', b'0.5'])
-        bridge.poll(time.monotonic())
-        time.sleep(0.01)
-    assert bridge.rejected > 0 and bridge.received == 0
+    while bridge.rejected < 3 * len(bad) and time.monotonic() < end:
+        for message in bad:
+            pub.send(message)
+            time.sleep(0.005)
+            bridge.poll(time.monotonic())
+    assert bridge.rejected >= len(bad) and bridge.received == 0
     assert np.allclose(bridge.demand, schema.neutral)
     bridge.close()
     pub.close()
+
+
+def test_a_stalled_bridge_gets_the_newest_vector_and_drops_old_stamps(schema, endpoint):
+    bridge_mod = load_bridge()
+    yaw = schema.index('Head Yaw')
+    with make_driver('zmq', schema, bind=endpoint) as driver:
+        bridge = bridge_mod.BridgeLogic(endpoint)
+        assert poll_until(bridge, lambda: driver.send(1.0, schema.neutral) is not None
+                          and bridge.received > 0)
+        for k in range(400):                       # a burst while the bridge's tick stalls
+            v = schema.neutral.copy()
+            v[yaw] = -10 + k * 0.05
+            driver.send(2.0 + k * 0.02, v)
+        time.sleep(0.2)
+        bridge.poll(time.monotonic())
+        assert bridge.demand[yaw] == pytest.approx(-10 + 399 * 0.05, abs=1e-4)
+        newest = bridge.last_stamp
+        old = schema.neutral.copy()
+        old[yaw] = 5.0
+        driver.send(newest - 0.5, old)                 # older than what was applied: dropped
+        time.sleep(0.1)
+        bridge.poll(time.monotonic())
+        assert bridge.stale == 1 and bridge.demand[yaw] == pytest.approx(-10 + 399 * 0.05)
+        driver.send(newest - 100.0, old)               # the PC side restarted its clock: taken
+        assert poll_until(bridge, lambda: bridge.demand[yaw] == pytest.approx(5.0))
+        bridge.close()
 
 
 def test_keepalive_and_shutdown_neutral(schema, endpoint):
@@ -145,14 +173,76 @@ def test_keepalive_and_shutdown_neutral(schema, endpoint):
         driver.send(6.0, pose)
 
 
-def test_secrets_never_logged(schema, endpoint, monkeypatch, caplog):
-    public, secret = zmq.curve_keypair()
-    monkeypatch.setenv('AMECA_ZMQ_SERVER_SECRET', secret.decode())
+def bridge_keys(folder):
+    """The two lines ``ameca-zmq-keys`` writes for the bridge, as keyword arguments."""
+    lines = (folder / 'bridge.txt').read_text().splitlines()
+    keys = dict(line.replace("'", '').split(' = ') for line in lines)
+    return {'server_public_key': keys['SERVER_PUBLIC_KEY'],
+            'client_secret_key': keys['CLIENT_SECRET_KEY']}
+
+
+def test_curvezmq_end_to_end_with_keys_from_the_key_tool(schema, endpoint, tmp_path,
+                                                          monkeypatch, caplog):
+    from ameca_imitation.cli.zmq_keys import main as zmq_keys
+    assert zmq_keys([str(tmp_path)]) == 0
+    assert (tmp_path / 'server.secret').stat().st_mode & 0o077 == 0
+    monkeypatch.setenv('AMECA_ZMQ_SERVER_SECRET_FILE', str(tmp_path / 'server.secret'))
     caplog.set_level('DEBUG')
+    bridge_mod = load_bridge()
+    pose = schema.neutral.copy()
+    pose[schema.index('Jaw Pitch')] = 0.6
     with make_driver('zmq', schema, bind=endpoint) as driver:
-        driver.send(0.0, schema.neutral)
-    assert 'CurveZMQ' in caplog.text
-    assert secret.decode() not in caplog.text and public.decode() not in caplog.text
+        bridge = bridge_mod.BridgeLogic(endpoint, **bridge_keys(tmp_path))
+        assert poll_until(bridge, lambda: driver.send(1.0, pose) is not None
+                          and bridge.received > 0)
+        assert np.allclose(bridge.demand, pose, atol=1e-5)
+        assert driver.subscribers == 1 and driver.failed_handshakes == 0
+        bridge.close()
+    assert 'CurveZMQ encryption on' in caplog.text
+    secrets = (tmp_path / 'server.secret').read_text() + (tmp_path / 'bridge.txt').read_text()
+    keys = [w.strip("'") for w in secrets.split() if len(w.strip("'")) == 40]
+    assert len(keys) == 3 and not any(k in caplog.text for k in keys)
+
+
+@pytest.mark.parametrize('bridge_side', ['wrong server key', 'no keys'])
+def test_key_mismatch_is_reported_on_both_sides(schema, endpoint, tmp_path, monkeypatch, caplog,
+                                                 bridge_side):
+    from ameca_imitation.cli.zmq_keys import write_keys
+    write_keys(tmp_path / 'a')
+    write_keys(tmp_path / 'b')
+    monkeypatch.setenv('AMECA_ZMQ_SERVER_SECRET_FILE', str(tmp_path / 'a/server.secret'))
+    bridge_mod = load_bridge()
+    monkeypatch.setattr(bridge_mod, 'NO_DATA_WARN_S', 0.5)
+    keys = bridge_keys(tmp_path / 'b') if bridge_side == 'wrong server key' else {}
+    caplog.set_level('INFO')
+    with make_driver('zmq', schema, bind=endpoint, warn_after_s=0.5) as driver:
+        bridge = bridge_mod.BridgeLogic(endpoint, **keys)
+        end = time.monotonic() + 1.5
+        while time.monotonic() < end:
+            driver.send(time.monotonic(), schema.neutral)
+            bridge.poll(time.monotonic())
+            time.sleep(0.02)
+        assert bridge.received == 0 and driver.subscribers == 0
+        assert driver.failed_handshakes > 0
+        bridge.close()
+    assert 'failed the handshake' in caplog.text                     # the PC side
+    assert 'no subscriber has connected' in caplog.text
+    assert 'no data from' in caplog.text                             # the robot side
+    if bridge_side == 'wrong server key':
+        assert bridge.failed_handshakes > 0 and 'check SERVER_PUBLIC_KEY' in caplog.text
+
+
+def test_bad_keys_are_named_errors(schema, endpoint, monkeypatch):
+    from ameca_imitation.driver import DriverConfigError
+    monkeypatch.setenv('AMECA_ZMQ_SERVER_SECRET', 'x' * 12)
+    with pytest.raises(DriverConfigError, match='AMECA_ZMQ_SERVER_SECRET is not a Z85'):
+        make_driver('zmq', schema, bind=endpoint).connect()
+    monkeypatch.delenv('AMECA_ZMQ_SERVER_SECRET')
+    monkeypatch.setenv('AMECA_ZMQ_SERVER_SECRET_FILE', '/nonexistent/server.secret')
+    with pytest.raises(DriverConfigError, match='cannot read'):
+        make_driver('zmq', schema, bind=endpoint).connect()
+    with pytest.raises(ValueError, match='CLIENT_SECRET_KEY must be'):
+        load_bridge().BridgeLogic(endpoint, server_public_key='a' * 40)
 
 
 def test_twin_backend_renders(schema):

@@ -86,6 +86,43 @@ def test_crying_to_laughing_arc(wolfgang):
     assert np.median(corners[laughing]) > np.median(corners[crying]) + 0.05
 
 
+def test_a_clip_that_opens_crying_is_not_measured_from_the_crying_face(wolfgang):
+    """The neutral is the population's adapted at rest, not the first frames' expression."""
+    feats = wolfgang[1]
+    crying, laughing = slice(0, 120), slice(260, 470)
+    eyes = (feature(feats, 'eye_open_left') + feature(feats, 'eye_open_right')) / 2
+    brows = (feature(feats, 'brow_inner_left') + feature(feats, 'brow_inner_right')) / 2
+    corners = (feature(feats, 'lip_corner_left') + feature(feats, 'lip_corner_right')) / 2
+    assert np.median(eyes[crying]) < -0.15                # squeezed shut
+    assert np.median(brows[crying]) < -0.02               # inner brows drawn down
+    assert np.median(eyes[laughing]) < -0.03              # narrowed by the cheeks
+    assert np.median(corners[laughing]) > 0.1             # raised
+    assert np.median(feature(feats, 'mouth_open')[laughing]) > 0.15
+
+
+def test_neutral_adapts_only_at_rest_and_within_bounds(clip):
+    from ameca_imitation.face.features import FeatureExtractor, population_neutral
+    from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
+    from ameca_imitation.face.pose import estimate_pose
+    with open_source(clip('single_face.mp4')) as src:
+        images = [f.image for f in src]
+    with FaceMeshDetector(LandmarkConfig(static_images=True)) as det:
+        faces = [det.detect(images[i])[0].landmarks for i in (0, 40)]
+    extractor = FeatureExtractor()
+    rest_fit, smile_fit = (estimate_pose(lm)[0] for lm in faces)
+    for _ in range(100):                                  # a long broad smile: never at rest
+        extractor(faces[1], smile_fit)
+    assert not extractor.at_rest
+    assert np.array_equal(extractor.neutral, population_neutral())
+    for _ in range(2000):                                 # a long rest: adapts, bounded
+        extractor(faces[0], rest_fit)
+    assert extractor.at_rest
+    own = extractor.measure(faces[0], rest_fit)
+    moved = np.abs(extractor.neutral - population_neutral())
+    assert moved.max() > 0.005
+    assert np.all(moved <= np.abs(own - population_neutral()) + 1e-9)
+
+
 def test_keypoints_with_jacobians_and_covariances(single_face):
     kps = single_face[2]
     first, smiling = kps[0], kps[40]

@@ -40,6 +40,7 @@ class TrajectoryNode(Node):
                                      keepalive_s=float(self.get_parameter('keepalive_s').value))
         self._schema = ControlSchema.default()
         self._stage = TrajectoryStage(self._schema, config)
+        self._diag_before = dataclasses.replace(self._stage.diagnostics)
         self._types = rc.ros_message_types()
         self._stamp = None
         self._stats = RateLatency()
@@ -76,12 +77,15 @@ class TrajectoryNode(Node):
 
     def _diagnostics(self):
         d = self._stage.diagnostics
+        # WARN while some inputs are rejected, ERROR while all are: judged over the last period.
+        level = d.level_since(self._diag_before)
+        self._diag_before = dataclasses.replace(d)
         figures = dict(self._stats.summary(), accepted=d.accepted, rejected=d.rejected_invalid,
-                       out_of_order=d.rejected_out_of_order, keepalive=d.keepalive_events,
-                       idle=self._stage.idle)
+                       out_of_order=d.rejected_out_of_order, clock_jumps=d.clock_jumps,
+                       keepalive=d.keepalive_events, idle=self._stage.idle)
         self._diag_pub.publish(rc.diagnostics_to_msg(self._now(), self.get_name(), figures,
-                                                     self._types, ok=d.rejected_invalid == 0,
-                                                     message=d.last_error))
+                                                     self._types, level=level,
+                                                     message=d.last_error if level else ''))
 
 
 def main(args=None):

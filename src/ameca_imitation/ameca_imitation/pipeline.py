@@ -21,17 +21,20 @@ trajectory node's timer does.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 import time
 
 from ameca_imitation.animation import AnimatorStage
 from ameca_imitation.config import load_yaml
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.face.motion import MotionStage
-from ameca_imitation.policy import make_policy, RetargetPolicy
+from ameca_imitation.paths import config_dir
+from ameca_imitation.policy import make_policy, POLICIES, RetargetPolicy
 from ameca_imitation.trajectory import TrajectoryStage
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.types import ControlVector, FaceObservation, Frame, Keypoints
 import numpy as np
+import yaml
 
 # Chosen by ameca-eval (best mean rank over the imitation-quality figures; see README).
 DEFAULT_PIPELINE = 'feature'
@@ -74,24 +77,54 @@ class Pipeline:
             self.animator = AnimatorStage(neutral.image, neutral.landmarks)
         self._next_tick = None
 
-    @classmethod
-    def from_config(cls, name: str = DEFAULT_PIPELINE, animate: bool | None = None) -> 'Pipeline':
-        """Build from ``config/pipelines/<name>.yaml`` (or a path to such a file)."""
+    @staticmethod
+    def read_config(name: str = DEFAULT_PIPELINE) -> tuple[str, dict]:
+        """
+        Read and check ``config/pipelines/<name>.yaml`` (or a path) without building anything.
+
+        Returns ``(path, data)``. Raises ``FileNotFoundError`` (no such pipeline or weights) or
+        ``ValueError`` (bad YAML, unknown keys, unknown policy), each with a one-line message.
+        """
         path = name if name.endswith('.yaml') else f'pipelines/{name}.yaml'
-        data = load_yaml(path)
+        try:
+            data = load_yaml(path)
+        except FileNotFoundError:
+            names = sorted(p.stem for p in config_dir().joinpath('pipelines').glob('*.yaml'))
+            raise FileNotFoundError(f'no pipeline {name!r}: choose one of {names} or give a '
+                                    'path to a pipeline YAML') from None
+        except yaml.YAMLError as err:
+            raise ValueError(f'{path}: not valid YAML ({" ".join(str(err).split())})') from None
+        if not isinstance(data, dict):
+            raise ValueError(f'{path}: expected a mapping of pipeline settings')
         unknown = set(data) - {'policy', 'weights', 'animate', 'mirror', 'gains'}
         if unknown:
             raise ValueError(f'{path}: unknown keys {sorted(unknown)}')
+        if data.get('policy') not in POLICIES:
+            raise ValueError(f'{path}: policy {data.get("policy")!r} is not one of '
+                             f'{sorted(POLICIES)}')
+        weights = data.get('weights') or ''
+        if weights and not Path(weights).exists():
+            raise FileNotFoundError(f'{path}: weights {weights!r} not found')
+        return path, data
+
+    @classmethod
+    def from_config(cls, name: str = DEFAULT_PIPELINE, animate: bool | None = None) -> 'Pipeline':
+        """Build from ``config/pipelines/<name>.yaml`` (or a path to such a file)."""
+        path, data = cls.read_config(name)
         schema = ControlSchema.default()
         weights = path if data['policy'] == 'retarget' else (data.get('weights') or None)
         policy = make_policy(data['policy'], schema, weights)
         return cls(schema, policy, animate=data.get('animate', False) if animate is None
                    else animate)
 
-    def step(self, frame: Frame, next_stamp: float) -> StepResult:
-        """Process ``frame`` and tick the trajectory up to ``next_stamp`` (the next frame)."""
+    def step(self, frame: Frame, next_stamp: float, still: bool = False) -> StepResult:
+        """
+        Process ``frame`` and tick the trajectory up to ``next_stamp`` (the next frame).
+
+        ``still``: a portrait of its own, measured against the population neutral.
+        """
         t0 = time.perf_counter()
-        obs, kps = self.motion.process(frame)
+        obs, kps = self.motion.process(frame, still=still)
         t1 = time.perf_counter()
         animated = None if self.animator is None else self.animator(obs)
         t2 = time.perf_counter()

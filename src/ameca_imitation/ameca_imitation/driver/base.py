@@ -26,6 +26,10 @@ class DriverNotConnectedError(RuntimeError):
     """Raised by ``send`` before ``connect``."""
 
 
+class DriverConfigError(ValueError):
+    """A backend's configuration (address, key, token) is unusable; the message says which."""
+
+
 class Driver:
     """
     Base class. Subclasses implement ``_open``, ``_write`` and ``_close``.
@@ -39,6 +43,7 @@ class Driver:
         self.schema = schema
         self.connected = False
         self.last_sent: np.ndarray | None = None
+        self.last_stamp: float | None = None
 
     def connect(self) -> None:
         self._open()
@@ -50,12 +55,15 @@ class Driver:
                                           'Run `.connect()` first.')
         safe = self.schema.clamp(self.schema.validate(values))
         self._write(stamp, safe)
-        self.last_sent = safe
+        self.last_sent, self.last_stamp = safe, stamp
         return safe
 
-    def disconnect(self, stamp: float = 0.0) -> None:
+    def disconnect(self, stamp: float | None = None) -> None:
+        """Send neutral (stamped after the last vector unless ``stamp`` is given), then close."""
         if not self.connected:
             return
+        if stamp is None:
+            stamp = 0.0 if self.last_stamp is None else self.last_stamp + 1e-3
         try:
             self.send(stamp, self.schema.neutral)
         finally:

@@ -76,6 +76,7 @@ def twin_round_trip(pipeline: Pipeline, schema, cfg: EvalConfig) -> dict:
     for clip in clips:
         clip = _with_neutral_start(clip, schema)
         pipeline.reset()
+        pipeline.motion.recalibrate()      # the clip opens with a known neutral second
         values = clip.frames(cfg.twin_fps)
         for i, v in enumerate(values):
             frame = Frame(renderer.render(v).image, i / cfg.twin_fps, i)
@@ -91,6 +92,7 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
     from ameca_imitation.capture import open_source
     twin = TwinRenderer(schema, size=cfg.twin_size)
     observer = MotionStage()               # the same landmark model, looking at the twin
+    observer.calibrate_on(twin.render(schema.neutral).image)
     pipeline.reset()
     person, robot, motion_err, labels, stage_ms, stamp_ms = [], [], [], [], [], []
     cmd_t, cmd = [], []

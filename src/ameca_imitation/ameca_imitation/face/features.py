@@ -17,8 +17,11 @@ Expression features from dense landmarks, measured in the reference face's frame
 
 Every feature is a distance or offset in model units (eye-centre distance = 1) after the head
 pose is removed, so turning or approaching the camera does not change it. Features are reported
-relative to a neutral: the person's own (calibrated from their first frames) or, for a single
-still image, the population neutral (the reference face).
+relative to a neutral face. A stream starts from the population neutral (the reference face)
+and adapts it slowly, within bounds, to the person, learning only from frames where the whole
+face is at rest: a clip that opens with crying or laughing never makes that expression the
+neutral. ``recalibrate`` takes the next frames as the person's neutral when a user says so; a
+still image is measured against the population neutral.
 """
 
 from dataclasses import dataclass
@@ -82,43 +85,93 @@ def _raw(m: np.ndarray) -> np.ndarray:
     return np.array([f[n] for n in FEATURE_NAMES], np.float64)
 
 
+# Gaze of a face looking into the camera: the iris centres sit above the line through the eye
+# corners (mediapipe, measured on the two real clips' faces: -0.11 to -0.14 vertically).
+_GAZE_AT_CAMERA = {'gaze_horizontal': 0.0, 'gaze_vertical': -0.12}
+
+# Size of a clear but small expression in each feature (model units): a frame is at rest when
+# every feature is within this of the neutral, and the neutral may move at most this far from
+# the population's. Gaze is left out of the rest test (eyes move while the face rests).
+SCALE = {'eye_open': 0.08, 'brow': 0.04, 'mouth_open': 0.05, 'lip_corner': 0.04,
+         'lip_stretch': 0.06, 'upper_lip_raise': 0.04, 'lower_lip_depress': 0.05,
+         'curl': 0.03, 'nose_wrinkle': 0.04, 'jaw_side': 0.03, 'gaze': 0.15}
+
+
+def _scales() -> np.ndarray:
+    return np.array([next(v for k, v in SCALE.items() if k in n) for n in FEATURE_NAMES])
+
+
+_GAZE = np.array([n.startswith('gaze') for n in FEATURE_NAMES])
+
+
 def population_neutral() -> np.ndarray:
-    """Feature values of the reference face (no irises: gaze taken as centred)."""
-    return _raw(reference_face().vertices)
+    """Feature values of the reference face, with the gaze of a face looking into the camera."""
+    raw = _raw(reference_face().vertices)
+    for name, value in _GAZE_AT_CAMERA.items():
+        raw[FEATURE_NAMES.index(name)] = value
+    return raw
 
 
 @dataclass
 class FeatureConfig:
-    calibration_frames: int = 15     # frames of the person's own neutral to take the median of
+    calibration_frames: int = 15     # frames taken as the neutral after recalibrate()
+    adapt_frames: float = 150.0      # at-rest frames over which the neutral follows the person
+    rest_tolerance: float = 1.0      # at rest: every feature within this many SCALEs of neutral
 
 
 class FeatureExtractor:
     """
     Turns landmarks into features relative to the person's neutral.
 
-    The neutral is the running median of the person's first ``calibration_frames`` faces, then
-    frozen: the first frame reads all zeros and nothing jumps when calibration ends.
-    :meth:`recalibrate` starts over (e.g. when a new person sits down). Stills with no neutral
-    of their own are measured against the population neutral with :meth:`against_population`.
+    The neutral starts as the population's. Each frame at rest (every feature within
+    ``rest_tolerance`` SCALEs of the current neutral, gaze aside) pulls it towards that frame by
+    ``1 / adapt_frames``, and it never moves more than one SCALE from its anchor. The anchor is
+    the population neutral, or after :meth:`recalibrate` the median of the next
+    ``calibration_frames`` faces, which a user asserts to be neutral. :meth:`reset` returns to
+    the population neutral (a new stream).
     """
 
     def __init__(self, config: FeatureConfig | None = None):
         self.config = config or FeatureConfig()
         self._population = population_neutral()
-        self.recalibrate()
+        self._scale = _scales()
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the population neutral (a new stream or person, nothing asserted)."""
+        self._samples: list[np.ndarray] = []
+        self._anchor = self._population.copy()
+        self.neutral = self._population.copy()
+        self.calibrating = False
+        self.at_rest = False
 
     def recalibrate(self) -> None:
-        self._samples: list[np.ndarray] = []
-        self.neutral = self._population.copy()
-        self.calibrated = False
+        """Take the next ``calibration_frames`` faces as the person's neutral (user-asserted)."""
+        self._samples = []
+        self.calibrating = True
+
+    def set_neutral(self, raw: np.ndarray) -> None:
+        """Use ``raw`` absolute features (:meth:`measure`) as the known neutral (a twin render)."""
+        self._samples = []
+        self._anchor = np.array(raw, np.float64)
+        self.neutral = self._anchor.copy()
+        self.calibrating = False
 
     def __call__(self, landmarks: np.ndarray, fit: Similarity) -> dict[str, float]:
         """``(478, 3)`` pixel landmarks and their pose fit -> ``{name: value}`` vs neutral."""
         raw = _raw(fit.to_model(landmarks.astype(np.float64)))
-        if not self.calibrated:
+        if self.calibrating:
             self._samples.append(raw)
-            self.neutral = np.median(self._samples, axis=0)
-            self.calibrated = len(self._samples) >= self.config.calibration_frames
+            self.neutral = self._anchor = np.median(self._samples, axis=0)
+            self.calibrating = len(self._samples) < self.config.calibration_frames
+            self.at_rest = True
+        else:
+            deviation = np.abs(raw - self.neutral) / self._scale
+            self.at_rest = bool(np.all(deviation[~_GAZE] <= self.config.rest_tolerance))
+            if self.at_rest:
+                self.neutral = self.neutral + (raw - self.neutral) / self.config.adapt_frames
+                self.neutral = np.clip(self.neutral, self._anchor - self._scale,
+                                       self._anchor + self._scale)
         return dict(zip(FEATURE_NAMES, (raw - self.neutral).tolist()))
 
     def against_population(self, landmarks: np.ndarray, fit: Similarity) -> dict[str, float]:

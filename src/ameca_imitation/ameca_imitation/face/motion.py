@@ -44,28 +44,51 @@ class MotionStage:
         self._neutral_model = None      # neutral landmarks in model space, for Jacobians
 
     def recalibrate(self) -> None:
-        """Forget the person's neutral (new person, or asked by the user)."""
+        """Take the next frames as the person's neutral (the user says the face is at rest)."""
         self.features.recalibrate()
         self._neutral_model = None
 
     def reset(self) -> None:
-        """Start a new stream: forget the tracked face and the neutral."""
+        """Start a new stream: forget the tracked face; back to the population neutral."""
         self.tracker = MainFaceTracker(self.config.tracker)
-        self.recalibrate()
+        self.features.reset()
+        self._neutral_model = None
+
+    def calibrate_on(self, image: np.ndarray) -> bool:
+        """
+        Take the face in ``image`` (BGR) as the neutral, e.g. the twin's neutral render.
+
+        Returns False (neutral unchanged) when no face is found.
+        """
+        faces = self.detector.detect(image)
+        if not faces:
+            return False
+        lm = faces[0].landmarks
+        fit, _ = estimate_pose(lm)
+        self.features.set_neutral(self.features.measure(lm, fit))
+        self._neutral_model = fit.to_model(lm.astype(np.float64))
+        return True
 
     @property
     def neutral_landmarks_model(self) -> np.ndarray | None:
         """Return the person's neutral landmarks in model space; None before a face."""
         return self._neutral_model
 
-    def process(self, frame: Frame) -> tuple[FaceObservation, Keypoints | None]:
-        """One frame in; the observation (explicit "no face" if none) and keypoints out."""
+    def process(self, frame: Frame,
+                still: bool = False) -> tuple[FaceObservation, Keypoints | None]:
+        """
+        One frame in; the observation (explicit "no face" if none) and keypoints out.
+
+        ``still``: the frame is a portrait of its own, measured against the population neutral
+        and leaving the stream's neutral untouched.
+        """
         h, w = frame.image.shape[:2]
         face = self.tracker.update(self.detector.detect(frame.image))
         if face is None:
             return FaceObservation.no_face(frame.stamp, (w, h)), None
         fit, (pitch, yaw, roll) = estimate_pose(face.landmarks)
-        features = self.features(face.landmarks, fit)
+        features = (self.features.against_population(face.landmarks, fit) if still
+                    else self.features(face.landmarks, fit))
         obs = FaceObservation(stamp=frame.stamp, face_found=True, image_size=(w, h),
                               track_id=self.tracker.track_id, confidence=1.0, box=face.box,
                               landmarks=face.landmarks, pitch=pitch, yaw=yaw, roll=roll,
@@ -75,9 +98,12 @@ class MotionStage:
     def _keypoints(self, stamp, landmarks, fit, w, h) -> Keypoints:
         dim = 3 if self.config.keypoints_3d else 2
         model = fit.to_model(landmarks.astype(np.float64))
-        if self._neutral_model is None or not self.features.calibrated:
-            self._neutral_model = model if self._neutral_model is None else (
-                0.9 * self._neutral_model + 0.1 * model)
+        # The neutral shape follows the same at-rest frames as the features' neutral.
+        if self._neutral_model is None:
+            self._neutral_model = model
+        elif self.features.at_rest:
+            rate = 0.1 if self.features.calibrating else 1.0 / self.features.config.adapt_frames
+            self._neutral_model = self._neutral_model + rate * (model - self._neutral_model)
         # Jacobians in model space (pose removed), so they describe expression, not head motion.
         jac = kp.local_jacobians(self._neutral_model[:, :dim], model[:, :dim])
         pts = kp.to_normalised(landmarks[kp.KEYPOINTS, :dim], w, h)

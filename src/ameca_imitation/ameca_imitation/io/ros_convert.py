@@ -92,13 +92,17 @@ def ros_message_types() -> RosTypes:
                     octets=lambda a: a.tobytes())
 
 
-def diagnostics_to_msg(stamp: float, node: str, figures: dict, t: RosTypes, ok: bool = True,
+def diagnostics_to_msg(stamp: float, node: str, figures: dict, t: RosTypes, level: int = 0,
                        message: str = ''):
-    """Build a ``diagnostic_msgs/DiagnosticArray`` holding ``figures`` (rates, latency)."""
+    """
+    Build a ``diagnostic_msgs/DiagnosticArray`` holding ``figures`` (rates, latency).
+
+    ``level``: 0 OK, 1 WARN, 2 ERROR (``DiagnosticStatus``'s constants).
+    """
     values = [t.KeyValue(key=k, value=f'{v:.3f}' if isinstance(v, float) else str(v))
               for k, v in figures.items()]
-    status = t.DiagnosticStatus(level=b'\x00' if ok else b'\x01', name=node,
-                                message=message or ('ok' if ok else 'degraded'),
+    status = t.DiagnosticStatus(level=bytes([level]), name=node,
+                                message=message or ('ok', 'warn', 'error')[level],
                                 hardware_id='ameca', values=values)
     return t.DiagnosticArray(header=_header(stamp, t), status=[status])
 

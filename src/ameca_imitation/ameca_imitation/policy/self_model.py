@@ -45,8 +45,7 @@ def _init(root: str, size: int):
     neutral = TwinRenderer(schema, size=size).render(schema.neutral).image
     lm = detector.detect(neutral)[0].landmarks
     extractor = FeatureExtractor()
-    extractor.neutral = extractor.measure(lm, estimate_pose(lm)[0])
-    extractor.calibrated = True
+    extractor.set_neutral(extractor.measure(lm, estimate_pose(lm)[0]))
     _WORKER.update(data=ShardDataset(root, verify=False), detector=detector, extractor=extractor)
 
 

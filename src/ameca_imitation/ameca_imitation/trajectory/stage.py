@@ -20,6 +20,11 @@ Inputs (``push``) arrive at camera rate, with jitter and gaps. Each is validated
 point with the previous segment's end tangent (C1 continuity) and is played over the input
 interval. ``tick`` samples the segment at the robot rate and applies the actuator limits.
 Nothing waits for future samples: the added latency is one input interval plus the filter's lag.
+
+Clocks: stamps are the camera's clock, ``now`` the stage's. Non-finite stamps or clocks are
+rejected. A stamp more than ``clock_jump_s`` older than the newest accepted one (a camera restart,
+a looping bag) or a stage clock that goes back by more than that is a clock jump: the stage
+starts over from where the robot is, as after a gap, instead of rejecting everything after it.
 """
 
 from dataclasses import dataclass, field
@@ -28,6 +33,7 @@ import logging
 from ameca_imitation.bezier import cubic
 from ameca_imitation.config import load_config
 from ameca_imitation.controls import ControlError, ControlSchema
+from ameca_imitation.throttled_log import ThrottledLog
 from ameca_imitation.trajectory.limits import limit_step
 from ameca_imitation.trajectory.one_euro import OneEuroFilter
 import numpy as np
@@ -49,11 +55,14 @@ class TrajectoryConfig:
     neutral_speed: float = 0.25
     max_input_gap_s: float = 0.5
     segment_fraction: float = 1.0
+    clock_jump_s: float = 1.0
     filters: dict[str, FilterConfig] = field(default_factory=dict)
 
     def __post_init__(self):
         if not 1.0 <= self.rate_hz <= 200.0:
             raise ValueError(f'rate_hz {self.rate_hz} outside 1..200')
+        if not self.clock_jump_s > 0:
+            raise ValueError(f'clock_jump_s {self.clock_jump_s} must be positive')
         self.filters = {k: v if isinstance(v, FilterConfig) else FilterConfig(**v)
                         for k, v in self.filters.items()}
 
@@ -64,11 +73,30 @@ class TrajectoryConfig:
 
 @dataclass
 class Diagnostics:
+    """Counters since the stage started; ``last_error`` says why the newest rejection happened."""
+
     accepted: int = 0
-    rejected_invalid: int = 0
-    rejected_out_of_order: int = 0
+    rejected_invalid: int = 0        # bad size, non-finite values or a non-finite stamp/clock
+    rejected_out_of_order: int = 0   # older than (or as old as) the newest accepted stamp
+    clock_jumps: int = 0             # restarts after a stamp or stage clock jumped back
     keepalive_events: int = 0
     last_error: str = ''
+
+    @property
+    def rejected(self) -> int:
+        return self.rejected_invalid + self.rejected_out_of_order
+
+    def level_since(self, before: 'Diagnostics') -> int:
+        """
+        Diagnostic level for what happened since ``before`` (an earlier copy).
+
+        0 OK; 1 WARN: some inputs rejected or a clock jump, others accepted; 2 ERROR: inputs
+        arrived and every one was rejected.
+        """
+        rejected = self.rejected - before.rejected
+        if rejected and self.accepted == before.accepted:
+            return 2
+        return 1 if rejected or self.clock_jumps > before.clock_jumps else 0
 
 
 class TrajectoryStage:
@@ -83,6 +111,7 @@ class TrajectoryStage:
                                     [f.d_cutoff for f in fc], schema.span)
         self.dt = 1.0 / self.config.rate_hz
         self.diagnostics = Diagnostics()
+        self._warn = ThrottledLog(log)
         self.position = schema.neutral.copy()
         self.velocity = np.zeros(len(schema))
         self._segment = None        # (t0, duration, p0, p1, p2, p3)
@@ -91,26 +120,30 @@ class TrajectoryStage:
         self._last_point = None
         self._last_tangent = np.zeros(len(schema))
         self._idle = True
+        self._last_tick = None      # stage clock of the newest tick
+        self._target = self.position.copy()
 
     # -- input ----------------------------------------------------------------------------------
     def push(self, stamp: float, values: np.ndarray, now: float) -> bool:
         """
         Accept one policy output (native values, canonical order) stamped ``stamp`` s.
 
-        ``now`` is the stage clock. Returns False (and counts why) for a vector that must not
-        move the robot: wrong size, NaN/inf, or older than the newest accepted one.
+        ``now`` is the stage clock. Returns False (and counts and logs why) for a vector that
+        must not move the robot: wrong size, NaN/inf values, a non-finite stamp or clock, or a
+        stamp at most ``clock_jump_s`` older than the newest accepted one. An older stamp is a
+        clock jump and restarts the stage (see the module docstring).
         """
         try:
             values = self.schema.validate(values)
-        except ControlError as err:
-            self.diagnostics.rejected_invalid += 1
-            self.diagnostics.last_error = str(err)
-            log.warning('trajectory input rejected: %s', err)
-            return False
+            if not (np.isfinite(stamp) and np.isfinite(now)):
+                raise ControlError(f'non-finite stamp {stamp} or stage clock {now}')
+        except (ControlError, TypeError) as err:
+            return self._reject('invalid', f'trajectory input rejected: {err}')
         if self._last_stamp is not None and stamp <= self._last_stamp:
-            self.diagnostics.rejected_out_of_order += 1
-            self.diagnostics.last_error = f'stamp {stamp:.3f} not after {self._last_stamp:.3f}'
-            return False
+            if self._last_stamp - stamp <= self.config.clock_jump_s:
+                return self._reject('out_of_order', f'stamp {stamp:.3f} not after '
+                                    f'{self._last_stamp:.3f}: out of order, dropped')
+            self._restart(f'stamp jumped back from {self._last_stamp:.3f} to {stamp:.3f}')
         target = self.schema.clamp(values)
         gap = None if self._last_stamp is None else stamp - self._last_stamp
         fresh = gap is None or gap > self.config.max_input_gap_s or self._idle
@@ -147,11 +180,29 @@ class TrajectoryStage:
             full = self.schema.from_named(names, values, fill=self._last_point
                                           if self._last_point is not None else None)
         except ControlError as err:
-            self.diagnostics.rejected_invalid += 1
-            self.diagnostics.last_error = str(err)
-            log.warning('trajectory input rejected: %s', err)
-            return False
+            return self._reject('invalid', f'trajectory input rejected: {err}')
         return self.push(stamp, full, now)
+
+    def _reject(self, kind: str, message: str) -> bool:
+        if kind == 'invalid':
+            self.diagnostics.rejected_invalid += 1
+        else:
+            self.diagnostics.rejected_out_of_order += 1
+        self.diagnostics.last_error = message
+        self._warn.warning(kind, '%s', message)
+        return False
+
+    def _restart(self, why: str) -> None:
+        """Forget the input history; the next input starts from where the robot is."""
+        self.diagnostics.clock_jumps += 1
+        self.diagnostics.last_error = why
+        self._warn.warning('clock_jump', 'trajectory restarts: %s', why)
+        self._last_stamp = None
+        self._last_tick = None
+        if not self._idle:
+            # Hold the current command until input resumes (keep-alive still applies).
+            p = self.position.copy()
+            self._segment = (self._last_arrival, self.dt, p, p, p, p)
 
     # -- output ---------------------------------------------------------------------------------
     def target(self, now: float) -> np.ndarray:
@@ -163,17 +214,37 @@ class TrajectoryStage:
         return cubic(p0, p1, p2, p3, [s])[0]
 
     def tick(self, now: float) -> np.ndarray:
-        """One robot-rate step at stage time ``now``: returns the command (native ``(N,)``)."""
+        """
+        One robot-rate step at stage time ``now``: returns the command (native ``(N,)``).
+
+        Always finite and inside the live ranges. A non-finite ``now`` is counted and logged,
+        and the command keeps moving towards the previous target.
+        """
         vmax, amax = self.schema.max_velocity, self.schema.max_acceleration
-        if not self._idle and now - self._last_arrival > self.config.keepalive_s:
-            self._idle = True
-            self.diagnostics.keepalive_events += 1
-            log.info('no input for %.1f s: easing to neutral', self.config.keepalive_s)
+        speed = None
+        if not np.isfinite(now):
+            self.diagnostics.rejected_invalid += 1
+            self.diagnostics.last_error = f'non-finite stage clock {now} at a tick'
+            self._warn.warning('clock', 'trajectory tick with a non-finite clock %s: '
+                               'holding the previous target', now)
+        else:
+            if self._last_tick is not None and now < self._last_tick - self.config.clock_jump_s:
+                self._restart(f'stage clock jumped back from {self._last_tick:.3f} to '
+                              f'{now:.3f}')
+                if not self._idle:
+                    self._last_arrival = now
+                    self._segment = (now,) + self._segment[1:]
+            self._last_tick = now
+            if not self._idle and now - self._last_arrival > self.config.keepalive_s:
+                self._idle = True
+                self.diagnostics.keepalive_events += 1
+                log.info('no input for %.1f s: easing to neutral', self.config.keepalive_s)
+            self._target = self.target(now)
         if self._idle:
-            vmax = vmax * self.config.neutral_speed
+            speed = vmax * self.config.neutral_speed
         self.position, self.velocity = limit_step(
-            self.target(now), self.position, self.velocity, self.dt,
-            self.schema.live_min, self.schema.live_max, vmax, amax)
+            self._target, self.position, self.velocity, self.dt,
+            self.schema.live_min, self.schema.live_max, vmax, amax, speed)
         return self.position.copy()
 
     @property
