@@ -97,6 +97,19 @@ def test_types_resolve_and_cdr_round_trips(distro):
             assert np.allclose(back.jacobians, kp.jacobians) and back.covariances is None
 
 
+@pytest.mark.parametrize('level', [0, 1, 2])
+def test_diagnostics_carry_their_level_through_cdr(level):
+    store, t = rc.rosbags_types('humble')
+    msg = rc.diagnostics_to_msg(5.0, 'trajectory_node', {'accepted': 3, 'rate_hz': 30.0}, t,
+                                level=level, message='stamp out of order' if level else '')
+    back = store.deserialize_cdr(store.serialize_cdr(msg, 'diagnostic_msgs/msg/DiagnosticArray'),
+                                 'diagnostic_msgs/msg/DiagnosticArray')
+    status = back.status[0]
+    assert status.level == level and status.name == 'trajectory_node'
+    assert status.message == ('ok', 'stamp out of order', 'stamp out of order')[level]
+    assert {kv.key: kv.value for kv in status.values} == {'accepted': '3', 'rate_hz': '30.000'}
+
+
 def test_rosbags_rejects_a_missing_dependency():
     from rosbags.typesys import get_types_from_msg, get_typestore, Stores
     store = get_typestore(Stores.ROS2_HUMBLE)

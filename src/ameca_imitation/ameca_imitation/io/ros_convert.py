@@ -37,6 +37,7 @@ class RosTypes:
     classes: dict[str, Any]              # 'ControlVector', 'Header', 'Time', 'Image', ...
     floats: Callable = np.asarray        # numpy float32 array -> what the float32[] field takes
     octets: Callable = np.asarray        # numpy uint8 array -> what the uint8[] field takes
+    byte: Callable = int                 # int -> what a ``byte`` field takes (rclpy: bytes)
 
     def __getattr__(self, name):
         try:
@@ -69,7 +70,10 @@ def rosbags_types(distro: str = 'humble'):
     classes.update(Header=t['std_msgs/msg/Header'], Time=t['builtin_interfaces/msg/Time'],
                    RegionOfInterest=t['sensor_msgs/msg/RegionOfInterest'],
                    Image=t['sensor_msgs/msg/Image'],
-                   CompressedImage=t['sensor_msgs/msg/CompressedImage'])
+                   CompressedImage=t['sensor_msgs/msg/CompressedImage'],
+                   KeyValue=t['diagnostic_msgs/msg/KeyValue'],
+                   DiagnosticStatus=t['diagnostic_msgs/msg/DiagnosticStatus'],
+                   DiagnosticArray=t['diagnostic_msgs/msg/DiagnosticArray'])
     return store, RosTypes(classes)
 
 
@@ -89,7 +93,7 @@ def ros_message_types() -> RosTypes:
                    KeyValue=diag.KeyValue)
     # rclpy refuses numpy arrays for float32[] and uint8[] fields.
     return RosTypes(classes, floats=lambda a: array.array('f', a.tolist()),
-                    octets=lambda a: a.tobytes())
+                    octets=lambda a: a.tobytes(), byte=lambda v: bytes([v]))
 
 
 def diagnostics_to_msg(stamp: float, node: str, figures: dict, t: RosTypes, level: int = 0,
@@ -101,7 +105,7 @@ def diagnostics_to_msg(stamp: float, node: str, figures: dict, t: RosTypes, leve
     """
     values = [t.KeyValue(key=k, value=f'{v:.3f}' if isinstance(v, float) else str(v))
               for k, v in figures.items()]
-    status = t.DiagnosticStatus(level=bytes([level]), name=node,
+    status = t.DiagnosticStatus(level=t.byte(level), name=node,
                                 message=message or ('ok', 'warn', 'error')[level],
                                 hardware_id='ameca', values=values)
     return t.DiagnosticArray(header=_header(stamp, t), status=[status])
