@@ -69,8 +69,8 @@ class ZmqDriver(Driver):
     A vector is one frame, the JSON text ``[stamp, v0, ..., v29]`` (canonical order, already
     clamped), the same message the ``tritium_remote`` channel carries.
 
-    Both sides conflate (``ZMQ_CONFLATE``): only the newest vector waits, so a subscriber that
-    stalls gets the newest vector when it resumes, never a backlog. CurveZMQ encryption is on
+    The bridge's SUB conflates (``ZMQ_CONFLATE``): its I/O thread keeps reading, only the newest
+    vector waits, so a bridge whose tick stalls gets the newest vector, never a backlog. CurveZMQ encryption is on
     when ``AMECA_ZMQ_SERVER_SECRET`` (or the file named by ``AMECA_ZMQ_SERVER_SECRET_FILE``)
     holds the server's Z85 secret key (``ameca-zmq-keys`` makes the key pairs); the bridge then
     needs the server's public key and a client key pair. The socket is monitored: a subscriber
@@ -94,7 +94,7 @@ class ZmqDriver(Driver):
         secret = _read_secret('AMECA_ZMQ_SERVER_SECRET', 'AMECA_ZMQ_SERVER_SECRET_FILE')
         context = zmq.Context.instance()
         sock = context.socket(zmq.PUB)
-        sock.setsockopt(zmq.CONFLATE, 1)
+        sock.setsockopt(zmq.SNDHWM, 100)   # bounded; the bridge's SUB conflates what arrives
         sock.setsockopt(zmq.LINGER, 200)
         if secret:
             try:
