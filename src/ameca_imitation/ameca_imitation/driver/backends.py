@@ -69,9 +69,9 @@ class ZmqDriver(Driver):
     A vector is one frame, the JSON text ``[stamp, v0, ..., v29]`` (canonical order, already
     clamped), the same message the ``tritium_remote`` channel carries.
 
-    The bridge's SUB conflates (``ZMQ_CONFLATE``): its I/O thread keeps reading, only the newest
-    vector waits, so a bridge whose tick stalls gets the newest vector, never a backlog. CurveZMQ encryption is on
-    when ``AMECA_ZMQ_SERVER_SECRET`` (or the file named by ``AMECA_ZMQ_SERVER_SECRET_FILE``)
+    The bridge's SUB conflates (``ZMQ_CONFLATE``): its I/O thread keeps reading and only the
+    newest vector waits, so a bridge whose tick stalls gets the newest vector, never a
+    backlog. CurveZMQ encryption is on when ``AMECA_ZMQ_SERVER_SECRET`` (or the file named by ``AMECA_ZMQ_SERVER_SECRET_FILE``)
     holds the server's Z85 secret key (``ameca-zmq-keys`` makes the key pairs); the bridge then
     needs the server's public key and a client key pair. The socket is monitored: a subscriber
     that fails the handshake (keys that do not match) and ``warn_after_s`` without any subscriber
