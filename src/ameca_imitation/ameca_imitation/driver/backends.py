@@ -71,7 +71,8 @@ class ZmqDriver(Driver):
 
     The bridge's SUB conflates (``ZMQ_CONFLATE``): its I/O thread keeps reading and only the
     newest vector waits, so a bridge whose tick stalls gets the newest vector, never a
-    backlog. CurveZMQ encryption is on when ``AMECA_ZMQ_SERVER_SECRET`` (or the file named by ``AMECA_ZMQ_SERVER_SECRET_FILE``)
+    backlog. CurveZMQ encryption is on when ``AMECA_ZMQ_SERVER_SECRET`` (or the file named by
+    ``AMECA_ZMQ_SERVER_SECRET_FILE``)
     holds the server's Z85 secret key (``ameca-zmq-keys`` makes the key pairs); the bridge then
     needs the server's public key and a client key pair. The socket is monitored: a subscriber
     that fails the handshake (keys that do not match) and ``warn_after_s`` without any subscriber
