@@ -121,6 +121,11 @@ def test_neutral_adapts_only_at_rest_and_within_bounds(clip):
     moved = np.abs(extractor.neutral - population_neutral())
     assert moved.max() > 0.005
     assert np.all(moved <= np.abs(own - population_neutral()) + 1e-9)
+    known = extractor.measure(faces[1], smile_fit)          # a neutral known exactly stays put
+    extractor.set_neutral(known)
+    for _ in range(50):
+        extractor(faces[1], smile_fit)
+    assert np.array_equal(extractor.neutral, known)
 
 
 def test_keypoints_with_jacobians_and_covariances(single_face):

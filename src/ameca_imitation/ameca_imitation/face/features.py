@@ -128,7 +128,8 @@ class FeatureExtractor:
     ``1 / adapt_frames``, and it never moves more than one SCALE from its anchor. The anchor is
     the population neutral, or after :meth:`recalibrate` the median of the next
     ``calibration_frames`` faces, which a user asserts to be neutral. :meth:`reset` returns to
-    the population neutral (a new stream).
+    the population neutral (a new stream). A neutral given by :meth:`set_neutral` (the twin's,
+    known exactly) stays fixed.
     """
 
     def __init__(self, config: FeatureConfig | None = None):
@@ -143,19 +144,22 @@ class FeatureExtractor:
         self._anchor = self._population.copy()
         self.neutral = self._population.copy()
         self.calibrating = False
+        self.fixed = False
         self.at_rest = False
 
     def recalibrate(self) -> None:
         """Take the next ``calibration_frames`` faces as the person's neutral (user-asserted)."""
         self._samples = []
         self.calibrating = True
+        self.fixed = False
 
     def set_neutral(self, raw: np.ndarray) -> None:
-        """Use ``raw`` absolute features (:meth:`measure`) as the known neutral (a twin render)."""
+        """Fix the neutral to ``raw`` absolute features (:meth:`measure`), e.g. a twin render's."""
         self._samples = []
         self._anchor = np.array(raw, np.float64)
         self.neutral = self._anchor.copy()
         self.calibrating = False
+        self.fixed = True
 
     def __call__(self, landmarks: np.ndarray, fit: Similarity) -> dict[str, float]:
         """``(478, 3)`` pixel landmarks and their pose fit -> ``{name: value}`` vs neutral."""
@@ -165,7 +169,7 @@ class FeatureExtractor:
             self.neutral = self._anchor = np.median(self._samples, axis=0)
             self.calibrating = len(self._samples) < self.config.calibration_frames
             self.at_rest = True
-        else:
+        elif not self.fixed:
             deviation = np.abs(raw - self.neutral) / self._scale
             self.at_rest = bool(np.all(deviation[~_GAZE] <= self.config.rest_tolerance))
             if self.at_rest:

@@ -143,7 +143,7 @@ class TrajectoryStage:
             if self._last_stamp - stamp <= self.config.clock_jump_s:
                 return self._reject('out_of_order', f'stamp {stamp:.3f} not after '
                                     f'{self._last_stamp:.3f}: out of order, dropped')
-            self._restart(f'stamp jumped back from {self._last_stamp:.3f} to {stamp:.3f}')
+            self._restart(f'stamp jumped back from {self._last_stamp:.3f} to {stamp:.3f}', now)
         target = self.schema.clamp(values)
         gap = None if self._last_stamp is None else stamp - self._last_stamp
         fresh = gap is None or gap > self.config.max_input_gap_s or self._idle
@@ -192,17 +192,17 @@ class TrajectoryStage:
         self._warn.warning(kind, '%s', message)
         return False
 
-    def _restart(self, why: str) -> None:
-        """Forget the input history; the next input starts from where the robot is."""
+    def _restart(self, why: str, now: float) -> None:
+        """Forget the input history at stage time ``now``; the next input starts from here."""
         self.diagnostics.clock_jumps += 1
         self.diagnostics.last_error = why
         self._warn.warning('clock_jump', 'trajectory restarts: %s', why)
         self._last_stamp = None
-        self._last_tick = None
         if not self._idle:
-            # Hold the current command until input resumes (keep-alive still applies).
+            # Hold the current command until input resumes; keep-alive counts from now.
             p = self.position.copy()
-            self._segment = (self._last_arrival, self.dt, p, p, p, p)
+            self._segment = (now, self.dt, p, p, p, p)
+            self._last_arrival = now
 
     # -- output ---------------------------------------------------------------------------------
     def target(self, now: float) -> np.ndarray:
@@ -230,10 +230,7 @@ class TrajectoryStage:
         else:
             if self._last_tick is not None and now < self._last_tick - self.config.clock_jump_s:
                 self._restart(f'stage clock jumped back from {self._last_tick:.3f} to '
-                              f'{now:.3f}')
-                if not self._idle:
-                    self._last_arrival = now
-                    self._segment = (now,) + self._segment[1:]
+                              f'{now:.3f}', now)
             self._last_tick = now
             if not self._idle and now - self._last_arrival > self.config.keepalive_s:
                 self._idle = True
