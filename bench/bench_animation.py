@@ -45,9 +45,9 @@ import time
 import common
 import torch
 
-from ameca_imitation.animation import chunking
 from ameca_imitation.animation.blocks import AntiAliasInterpolation2d
 from ameca_imitation.animation.fomm import KPDetector, OcclusionAwareGenerator
+from ameca_imitation.animation.inference import chunking
 from ameca_imitation.animation.inference import prepare_for_inference
 from ameca_imitation.animation.liveportrait import (AppearanceFeatureExtractor,
                                                     MotionExtractor, SPADEDecoder,

@@ -20,17 +20,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ameca_imitation.animation import chunking
-from ameca_imitation.animation.chunking import CHUNK_BYTES, pieces
-from ameca_imitation.animation.fft_conv import FFTConv3d
+from ameca_imitation.animation.inference import chunking
 from ameca_imitation.animation.inference import prepare_for_inference
-from ameca_imitation.animation.liveportrait.fused_spade import FusedSPADEResnetBlock
+from ameca_imitation.animation.inference.chunking import CHUNK_BYTES, pieces
+from ameca_imitation.animation.inference.fft_conv import FFTConv3d
+from ameca_imitation.animation.inference.fused_spade import FusedSPADEResnetBlock
+from ameca_imitation.animation.inference.tap_conv import TapSumConv2d
+from ameca_imitation.animation.inference.upsampled_conv import UpsampledConv
+from ameca_imitation.animation.inference.winograd import (route_through_winograd,
+                                                          winograd_pays, WinogradConv)
 from ameca_imitation.animation.liveportrait.spade import (fold_spectral_norm, SPADEDecoder,
                                                           SPADEResnetBlock)
-from ameca_imitation.animation.tap_conv import TapSumConv2d
-from ameca_imitation.animation.upsampled_conv import UpsampledConv
-from ameca_imitation.animation.winograd import (route_through_winograd, winograd_pays,
-                                                WinogradConv)
 from ameca_imitation.animation.zoo import ANIMATORS, build_animator
 
 

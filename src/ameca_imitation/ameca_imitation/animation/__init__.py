@@ -18,9 +18,9 @@ Image animation: move a source face (Ameca's neutral image) with a person's moti
 ``blocks`` (shared layers), ``monkey_net``, ``fomm``, ``face_vid2vid``, ``liveportrait/`` (the
 models), ``checkpoints`` (official files, strictly), ``zoo`` (small trainable configurations
 behind one interface), ``training`` + ``metrics`` (self-supervised training, L1/AKD/MKR),
-``inference`` (rewrites for speed, with ``upsampled_conv``, ``winograd``, ``fft_conv``,
-``tap_conv``, ``chunking`` and ``liveportrait/fused_spade``), ``landmark_warp`` + ``driving`` +
-``stage`` (the weight-free animator the pipeline runs).
+``landmark_warp`` + ``driving`` + ``stage`` (the weight-free animator the pipeline runs), and
+``inference/``: the inference rewrites for speed (one entry point, ``prepare_for_inference``;
+the models never import it).
 """
 
 from ameca_imitation.animation.landmark_warp import LandmarkWarpAnimator, WarpConfig

@@ -27,7 +27,7 @@ result equals the direct conv to float rounding (the transforms' coefficients ar
 +-1/2). Used at inference only (see :mod:`.inference`).
 """
 
-from ameca_imitation.animation.same_conv import is_same_conv
+from ameca_imitation.animation.inference.same_conv import is_same_conv
 import torch
 from torch import nn
 import torch.nn.functional as F

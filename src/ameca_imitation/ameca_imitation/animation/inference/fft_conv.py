@@ -24,8 +24,8 @@ computed once, stays near 150 MB. On CPUs the input channels go through in piece
 conv to float rounding (~1e-6 relative). Used at inference only (see :mod:`.inference`).
 """
 
-from ameca_imitation.animation.chunking import pieces
-from ameca_imitation.animation.same_conv import is_same_conv
+from ameca_imitation.animation.inference.chunking import pieces
+from ameca_imitation.animation.inference.same_conv import is_same_conv
 import torch
 from torch import nn
 import torch.nn.functional as F

@@ -12,40 +12,18 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""
-Inference-time rewrites of the animation networks that keep their outputs (to float rounding).
-
-* spectral norm folded into plain weights (LivePortrait's G);
-* every nearest-upsample + 3x3 conv computed by output phase on the coarse input
-  (:class:`UpsampledConv`): FOMM's and the hourglasses' up blocks, LivePortrait's 3-D up blocks;
-* LivePortrait's SPADE residual blocks with their convs merged (:class:`FusedSPADEResnetBlock`,
-  which also reads the upsampled segmentation map by phase), its 7x7x7 mask conv through the
-  FFT (:class:`FFTConv3d`) and its one-channel 7x7 occlusion conv as a GEMM and shifted sums
-  (:class:`TapSumConv2d`);
-* on CPUs, the wide 3x3 convs through Winograd F(2x2, 3x3) (:class:`WinogradConv`): the SPADE
-  blocks' 512- and 256-channel main convs, W's third block and its hourglass's last conv (not
-  G.fc: see :func:`_maybe_wide_conv`);
-* on CPUs, the largest of those layers in pieces small enough for malloc to reuse their memory
-  (:mod:`.chunking`): G's upsampling SPADE blocks in bands of rows, the FFT mask conv by input
-  channels;
-* the anti-aliased downsampling of FOMM and Monkey-Net as a strided conv (the release blurs
-  the full image and then drops 15 of 16 pixels);
-* optionally channels-last memory for the 2-D networks (faster convs with oneDNN on CPUs).
-
-Per-source work is cached by the callers (FOMM's ``generator.encode``, LivePortrait's F and the
-source keypoints). Call this after loading the weights and moving the model to its device.
-"""
+"""``prepare_for_inference``: apply the rewrites listed in this package's docstring."""
 
 from ameca_imitation.animation.blocks import AntiAliasInterpolation2d, SameBlock2d, UpBlock2d
-from ameca_imitation.animation.fft_conv import FFTConv3d
+from ameca_imitation.animation.inference.fft_conv import FFTConv3d
+from ameca_imitation.animation.inference.fused_spade import FusedSPADEResnetBlock
+from ameca_imitation.animation.inference.same_conv import is_same_conv
+from ameca_imitation.animation.inference.tap_conv import TapSumConv2d
+from ameca_imitation.animation.inference.upsampled_conv import UpsampledConv
+from ameca_imitation.animation.inference.winograd import route_through_winograd, winograd_pays
 from ameca_imitation.animation.liveportrait.blocks3d import Decoder3d, UpBlock3d
-from ameca_imitation.animation.liveportrait.fused_spade import FusedSPADEResnetBlock
 from ameca_imitation.animation.liveportrait.spade import fold_spectral_norm, SPADEResnetBlock
 from ameca_imitation.animation.liveportrait.warping import DenseMotionNetwork3d
-from ameca_imitation.animation.same_conv import is_same_conv
-from ameca_imitation.animation.tap_conv import TapSumConv2d
-from ameca_imitation.animation.upsampled_conv import UpsampledConv
-from ameca_imitation.animation.winograd import route_through_winograd, winograd_pays
 import torch
 from torch import nn
 

@@ -32,10 +32,10 @@ LivePortrait's SPADE residual block rewritten for inference (see :mod:`..inferen
   phase at the seg's resolution (:meth:`UpsampledConv.by_phase`) and assembled per band.
 """
 
-from ameca_imitation.animation.chunking import pieces
+from ameca_imitation.animation.inference.chunking import pieces
+from ameca_imitation.animation.inference.upsampled_conv import UpsampledConv
+from ameca_imitation.animation.inference.winograd import winograd_pays, WinogradConv
 from ameca_imitation.animation.liveportrait.spade import LEAKY_SLOPE, SPADEResnetBlock
-from ameca_imitation.animation.upsampled_conv import UpsampledConv
-from ameca_imitation.animation.winograd import winograd_pays, WinogradConv
 import torch
 from torch import nn
 import torch.nn.functional as F

@@ -23,7 +23,7 @@ into place and summed (about 10 ms). Equal to the direct conv to float rounding.
 inference only (see :mod:`.inference`).
 """
 
-from ameca_imitation.animation.same_conv import is_same_conv
+from ameca_imitation.animation.inference.same_conv import is_same_conv
 import torch
 from torch import nn
 import torch.nn.functional as F
