@@ -163,8 +163,17 @@ class BridgeLogic:
             return None
         return stamp, [min(max(v, lo), hi) for v, lo, hi in zip(values, self.low, self.high)]
 
-    def _apply(self, parsed, now):
-        """Apply a parsed vector unless it is older than the newest applied one."""
+    def on_channel_message(self, message, now):
+        """
+        Apply one JSON text vector: from the ZeroMQ socket, or posted with tritium-remote.
+
+        Malformed vectors are counted in ``rejected``; vectors stamped at or before the newest
+        applied one (by at most ``CLOCK_JUMP_S``) in ``stale``.
+        """
+        parsed = self.parse(message)
+        if parsed is None:
+            self.rejected += 1
+            return
         stamp, values = parsed
         last = self.last_stamp
         if last is not None and stamp <= last and last - stamp <= CLOCK_JUMP_S:
@@ -172,14 +181,6 @@ class BridgeLogic:
             return
         self.demand, self.last_stamp, self.last_rx = values, stamp, now
         self.received += 1
-
-    def on_channel_message(self, message, now):
-        """Apply a vector posted with tritium-remote (the same JSON text)."""
-        parsed = self.parse(message)
-        if parsed is None:
-            self.rejected += 1
-            return
-        self._apply(parsed, now)
 
     def poll(self, now):
         """Read the newest vector, apply it, or ease to neutral when idle; never blocks."""
@@ -195,11 +196,7 @@ class BridgeLogic:
         except zmq.Again:
             message = None
         if message is not None:
-            parsed = self.parse(message)
-            if parsed is None:
-                self.rejected += 1
-            else:
-                self._apply(parsed, now)
+            self.on_channel_message(message, now)
         if self.last_rx is None or now - self.last_rx > self.keepalive_s:
             self.demand = [d + (n - d) * EASE_FRACTION for d, n in zip(self.demand, self.neutral)]
             self.last_stamp = None     # after a rest, whatever the PC sends next is taken
