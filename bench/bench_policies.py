@@ -12,12 +12,13 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Policy inference per frame, batch 1, 1 and 2 threads (budgets: small image <= 3 ms, feature <= 1 ms).
+"""Policy inference per frame, batch 1, 1 and 2 threads (budgets: small image <= 3 ms, feature <= 1 ms, mesh transfer <= 3 ms).
 
     .venv/bin/python bench/bench_policies.py
 
 Includes the published architecture (X2CNet, ResNet-18 at 224 px, random weights) for scale.
-Times the whole wrapper call: preprocessing (resize, normalise) + forward + denormalise.
+Times the whole wrapper call: preprocessing (resize, normalise) + forward + denormalise; the
+mesh transfer on a real observation (a twin render seen by the landmark model), pose fit + solve.
 """
 
 import time
@@ -27,9 +28,12 @@ import numpy as np
 import torch
 
 from ameca_imitation.controls import ControlSchema
+from ameca_imitation.face.motion import MotionStage
+from ameca_imitation.policy.mesh_transfer import MeshTransferPolicy
 from ameca_imitation.policy.modules import FeatureMLP, SmallImagePolicy, X2CNet
 from ameca_imitation.policy.wrappers import FeaturePolicy, ImagePolicy
-from ameca_imitation.types import FaceObservation
+from ameca_imitation.twin import TwinRenderer
+from ameca_imitation.types import FaceObservation, Frame
 
 
 def median_ms(fn, runs=200, warmup=20):
@@ -43,6 +47,18 @@ def median_ms(fn, runs=200, warmup=20):
     return round(1000 * float(np.median(times)), 3)
 
 
+def twin_observation(schema):
+    """A smiling twin render as the motion stage observes it."""
+    pose = schema.neutral.copy()
+    for name, value in (('Lip Corner Raise Left', 0.9), ('Lip Corner Raise Right', 0.9),
+                        ('Jaw Pitch', 0.8)):
+        pose[schema.index(name)] = value
+    stage = MotionStage()
+    obs, _ = stage.process(Frame(TwinRenderer(schema).render(pose).image, 0.0, 0))
+    stage.close()
+    return obs
+
+
 def measure(threads):
     torch.set_num_threads(threads)
     schema = ControlSchema.default()
@@ -54,7 +70,10 @@ def measure(threads):
     x2c = ImagePolicy(schema, X2CNet().eval(), device=torch.device('cpu'))
     feature = FeaturePolicy(schema, FeatureMLP())
     obs = FaceObservation(0.0, True, features={'mouth_open': 0.1})
+    mesh = MeshTransferPolicy(schema)
+    seen = twin_observation(schema)
     return {
+        f'mesh_transfer_ms_{threads}t': median_ms(lambda: mesh(seen)),
         f'small_image_ms_{threads}t': median_ms(lambda: small(image)),
         f'small_image_unprepared_ms_{threads}t': median_ms(lambda: unprepared(image)),
         f'feature_mlp_ms_{threads}t': median_ms(lambda: feature(obs)),

@@ -39,7 +39,7 @@ from lifecycle_msgs.msg import Transition
 ARGUMENTS = {
     'input': ('camera:0', 'video file, camera:N or image folder'),
     'mode': ('feature', 'policy input: feature (face/observation) or image (animator/image)'),
-    'policy': ('feature', 'feature (default, best on the scoreboard) | retarget | image | x2cnet'),
+    'policy': ('feature', 'feature (default, best on people) | retarget | mesh | image | x2cnet'),
     'weights': ('', 'checkpoint folder of a learned policy (empty: shipped default)'),
     'driver': ('twin', 'twin (virtual Ameca) or zmq (the robot bridge)'),
     'robot_address': ('tcp://127.0.0.1:5555', 'ZeroMQ bind address of the zmq driver'),

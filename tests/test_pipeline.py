@@ -21,7 +21,7 @@ from ameca_imitation.capture import open_source
 from ameca_imitation.pipeline import Pipeline
 
 
-@pytest.mark.parametrize('name', ['retarget', 'feature', 'image'])
+@pytest.mark.parametrize('name', ['retarget', 'mesh', 'feature', 'image'])
 def test_a_smile_raises_the_lip_corners(name, clip, schema):
     pipe = Pipeline.from_config(name)
     corner = [schema.index('Lip Corner Raise Left'), schema.index('Lip Corner Raise Right')]

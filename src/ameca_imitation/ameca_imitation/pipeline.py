@@ -96,7 +96,7 @@ class Pipeline:
             raise ValueError(f'{path}: not valid YAML ({" ".join(str(err).split())})') from None
         if not isinstance(data, dict):
             raise ValueError(f'{path}: expected a mapping of pipeline settings')
-        unknown = set(data) - {'policy', 'weights', 'animate', 'mirror', 'gains'}
+        unknown = set(data) - {'policy', 'weights', 'animate', 'mirror', 'gains', 'solver'}
         if unknown:
             raise ValueError(f'{path}: unknown keys {sorted(unknown)}')
         if data.get('policy') not in POLICIES:
@@ -112,7 +112,8 @@ class Pipeline:
         """Build from ``config/pipelines/<name>.yaml`` (or a path to such a file)."""
         path, data = cls.read_config(name)
         schema = ControlSchema.default()
-        weights = path if data['policy'] == 'retarget' else (data.get('weights') or None)
+        # Hand-made policies read their settings from the pipeline YAML itself.
+        weights = path if data['policy'] in ('retarget', 'mesh') else (data.get('weights') or None)
         policy = make_policy(data['policy'], schema, weights)
         return cls(schema, policy, animate=data.get('animate', False) if animate is None
                    else animate)
@@ -156,6 +157,8 @@ class Pipeline:
     def reset(self) -> None:
         """Start a new input: new person, fresh trajectory, robot at neutral."""
         self.motion.reset()
+        if hasattr(self.policy, 'reset'):      # a policy with per-person state (mesh)
+            self.policy.reset()
         self.trajectory = TrajectoryStage(self.schema, self.trajectory.config)
         if self.animator is not None:
             self.animator.reset()

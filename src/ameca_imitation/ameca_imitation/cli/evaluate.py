@@ -15,7 +15,7 @@
 """
 ``ameca-eval``: the scoreboard. Writes ``DIR/eval.json`` and ``DIR/eval.html``.
 
-    ameca-eval --out out/eval                         # retarget, feature and image pipelines
+    ameca-eval --out out/eval                         # retarget, mesh, feature and image
     ameca-eval --out out/eval --pipelines feature --clips single_face.mp4 --no-judge
 """
 

@@ -279,7 +279,8 @@ def main(argv=None) -> int:
     parser.add_argument('--out', type=Path, default=Path('out/imitate'))
     parser.add_argument('--max-frames', type=int, default=None)
     parser.add_argument('--pipeline', default=None,
-                        help='config/pipelines/<name>.yaml: retarget, feature or image, or a path')
+                        help='config/pipelines/<name>.yaml (feature, retarget, mesh, image) '
+                             'or a path to one')
     parser.add_argument('--sequence', action='store_true',
                         help="the image folder is one person's frames, not separate portraits")
     args = parser.parse_args(argv)

@@ -48,7 +48,7 @@ CORE_FEATURES = ('eye_open_left', 'eye_open_right', 'brow_inner_left', 'brow_inn
 
 @dataclass
 class EvalConfig:
-    pipelines: tuple = ('retarget', 'feature', 'image')
+    pipelines: tuple = ('retarget', 'mesh', 'feature', 'image')
     clips: tuple = ('single_face.mp4', 'WolfgangLanger_Pexels.mp4')
     twin_clips: int = 4              # random held-out clips (plus the emotions clip)
     twin_seed: int = 1234            # not a training seed

@@ -97,11 +97,13 @@ SCALE = {'eye_open': 0.08, 'brow': 0.04, 'mouth_open': 0.05, 'lip_corner': 0.04,
          'curl': 0.03, 'nose_wrinkle': 0.04, 'jaw_side': 0.03, 'gaze': 0.15}
 
 
-def _scales() -> np.ndarray:
-    return np.array([next(v for k, v in SCALE.items() if k in n) for n in FEATURE_NAMES])
-
-
+_SCALES = np.array([next(v for k, v in SCALE.items() if k in n) for n in FEATURE_NAMES])
 _GAZE = np.array([n.startswith('gaze') for n in FEATURE_NAMES])
+
+
+def at_rest(relative: np.ndarray, tolerance: float = 1.0) -> bool:
+    """Tell whether neutral-relative features ``(19,)`` show a face at rest (gaze aside)."""
+    return bool(np.all(np.abs(relative[~_GAZE]) <= tolerance * _SCALES[~_GAZE]))
 
 
 def population_neutral() -> np.ndarray:
@@ -135,7 +137,6 @@ class FeatureExtractor:
     def __init__(self, config: FeatureConfig | None = None):
         self.config = config or FeatureConfig()
         self._population = population_neutral()
-        self._scale = _scales()
         self.reset()
 
     def reset(self) -> None:
@@ -170,12 +171,11 @@ class FeatureExtractor:
             self.calibrating = len(self._samples) < self.config.calibration_frames
             self.at_rest = True
         elif not self.fixed:
-            deviation = np.abs(raw - self.neutral) / self._scale
-            self.at_rest = bool(np.all(deviation[~_GAZE] <= self.config.rest_tolerance))
+            self.at_rest = at_rest(raw - self.neutral, self.config.rest_tolerance)
             if self.at_rest:
                 self.neutral = self.neutral + (raw - self.neutral) / self.config.adapt_frames
-                self.neutral = np.clip(self.neutral, self._anchor - self._scale,
-                                       self._anchor + self._scale)
+                self.neutral = np.clip(self.neutral, self._anchor - _SCALES,
+                                       self._anchor + _SCALES)
         return dict(zip(FEATURE_NAMES, (raw - self.neutral).tolist()))
 
     def against_population(self, landmarks: np.ndarray, fit: Similarity) -> dict[str, float]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.policy.checkpoint import load_checkpoint, load_x2cnet_official
+from ameca_imitation.policy.mesh_transfer import MeshTransferPolicy
 from ameca_imitation.policy.retarget import RetargetPolicy
 from ameca_imitation.policy.wrappers import FeaturePolicy, ImagePolicy
 
@@ -32,6 +33,10 @@ DEFAULTS = {'feature': WEIGHTS / 'feature_mlp', 'image': WEIGHTS / 'small_image'
 
 def _retarget(schema, weights):
     return RetargetPolicy(schema, weights or 'pipelines/retarget.yaml')
+
+
+def _mesh(schema, weights):
+    return MeshTransferPolicy(schema, weights or 'pipelines/mesh.yaml')
 
 
 def _learned(kind, wrapper):
@@ -51,7 +56,7 @@ def _x2cnet(schema, weights):
     return ImagePolicy(schema, load_x2cnet_official(weights))
 
 
-POLICIES = {'retarget': _retarget, 'feature': _learned('feature', FeaturePolicy),
+POLICIES = {'retarget': _retarget, 'mesh': _mesh, 'feature': _learned('feature', FeaturePolicy),
             'image': _learned('image', ImagePolicy), 'x2cnet': _x2cnet}
 
 

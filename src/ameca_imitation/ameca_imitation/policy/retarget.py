@@ -37,8 +37,9 @@ class RetargetPolicy:
 
     input_kind = 'feature'
 
-    def __init__(self, schema: ControlSchema, config: str = 'pipelines/retarget.yaml'):
-        data = load_yaml(config)
+    def __init__(self, schema: ControlSchema, config='pipelines/retarget.yaml'):
+        """``config``: a pipeline YAML (name or path), or its mapping already read."""
+        data = dict(config) if isinstance(config, dict) else load_yaml(config)
         unknown = set(data) - {'mirror', 'policy', 'animate', 'gains'}
         if unknown:
             raise ValueError(f'{config}: unknown keys {sorted(unknown)}')
