@@ -68,17 +68,17 @@ class MeshConfig:
     solver: SolverConfig = field(default_factory=SolverConfig)
 
 
-def _observed_fields(twin: TwinRenderer, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _observed_fields(twin: TwinRenderer, probes: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """
-    Each blend weight's displacement field as the landmark model sees it on the twin.
+    Measure each blend weight's displacement field as the landmark model sees it on the twin.
 
     The twin's renders move mediapipe's landmarks less than its mesh moves (40-80 % here): the
     fit has to reproduce the person's motion as the same model measures it on the robot, so
-    each field is the landmark motion of a render with that one weight at ``weights[k]``, per
-    unit weight, relative to the neutral render. ``(K, V, 3)`` model units.
+    field ``k`` is the landmark motion of the render of native controls ``probes[k]`` (one
+    blend weight at ``weights[k]``, the rest neutral) per unit weight, relative to the neutral
+    render. Returns ``(K, V, 3)`` model units.
     """
     from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
-    schema = twin.schema
 
     def seen(values):
         faces = detector.detect(twin.render(values).image)
@@ -87,25 +87,10 @@ def _observed_fields(twin: TwinRenderer, rows: np.ndarray, weights: np.ndarray) 
         fit, _ = estimate_pose(faces[0].landmarks)
         return fit.to_model(faces[0].landmarks[:VERTICES].astype(np.float64))
 
-    fields = np.zeros((len(rows), VERTICES, 3))
     with FaceMeshDetector(LandmarkConfig(static_images=True, max_faces=1)) as detector:
-        rest = seen(schema.neutral)
-        for k, (row, weight) in enumerate(zip(rows, weights)):
-            i, side = divmod(int(row), 2)
-            values = schema.neutral.copy()
-            values[i] = _value_for_weight(twin.rig, schema, i, side, weight)
-            fields[k] = (seen(values) - rest) / weight
-    return fields
-
-
-def _value_for_weight(rig: Rig, schema: ControlSchema, i: int, side: int,
-                      weight: float) -> float:
-    """The native value of control ``i`` whose blend weight ``side`` (0 +, 1 -) is ``weight``."""
-    values = np.linspace(schema.live_min[i], schema.live_max[i], 401)
-    sweep = np.tile(schema.neutral, (len(values), 1))
-    sweep[:, i] = values
-    coef = np.array([rig.coefficients(v)[2 * i + side] for v in sweep])
-    return float(values[np.argmin(np.abs(coef - weight))])
+        rest = seen(twin.schema.neutral)
+        return np.stack([(seen(values) - rest) / weight
+                         for values, weight in zip(probes, weights)])
 
 
 class MeshTransferPolicy:
@@ -125,7 +110,7 @@ class MeshTransferPolicy:
         cfg = self.config.solver
         axis = np.sqrt(np.array([1.0, 1.0, cfg.depth_weight]))
         self._setup_controls(rig)
-        fields = _observed_fields(twin, self._rows, self._upper * cfg.field_extent) * axis
+        fields = _observed_fields(twin, self._probes, self._probe_weights) * axis
         self._axis = axis
         self._fields = fields.reshape(len(self._rows), -1)            # (K, V * 3)
         hessian = self._fields @ self._fields.T
@@ -139,9 +124,10 @@ class MeshTransferPolicy:
         self.reset()
 
     def _setup_controls(self, rig: Rig) -> None:
-        """Which blend weights the fit may use, their bounds and their value curves."""
+        """Choose the blend weights the fit may use, their bounds, curves and probe poses."""
         s = self.schema
-        rows, upper, self._curves = [], [], {}
+        extent = self.config.solver.field_extent
+        rows, upper, probes, probe_weights, self._curves = [], [], [], [], {}
         for i, name in enumerate(s.names):
             if not np.any(rig.fields[2 * i:2 * i + 2]):
                 continue                                   # pose, gaze, or a control with no shape
@@ -156,8 +142,13 @@ class MeshTransferPolicy:
                 if coef[:, side].max() > 0:
                     rows.append(2 * i + side)
                     upper.append(coef[:, side].max())
+                    # The pose whose weight is nearest `extent` of its maximum observes it.
+                    k = int(np.argmin(np.abs(coef[:, side] - extent * upper[-1])))
+                    probes.append(sweep[k])
+                    probe_weights.append(coef[k, side])
         self._rows = np.array(rows)
         self._upper = np.array(upper)
+        self._probes, self._probe_weights = np.array(probes), np.array(probe_weights)
 
     def reset(self) -> None:
         """Start a new stream: the reference face as neutral shape, no warm start."""
