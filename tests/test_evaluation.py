@@ -16,6 +16,8 @@
 
 import json
 
+import pytest
+
 from ameca_imitation.cli.evaluate import main
 
 
@@ -31,4 +33,18 @@ def test_scoreboard_small(tmp_path):
     # The twin's smile follows the person's: lip-corner features correlate over the clip.
     assert clip['feature_correlation']['lip_corner_left'] > 0.5
     assert 0 <= clip['emotion_agreement'] <= 1
+    # The twin's lip-corner range is of the same order as his (amplitude ratio, ranked as |log|).
+    assert 0.2 < clip['core_amplitude_ratio']['lip_corner_left'] < 5
+    assert 0 <= row['amplitude_error'] < 2
     assert (tmp_path / 'eval.html').is_file() and (tmp_path / 'eval.md').is_file()
+
+
+def test_amplitude_ratio_is_the_twins_range_over_the_persons():
+    import numpy as np
+    from ameca_imitation.evaluation.metrics import amplitude_ratios
+    t = np.linspace(0, 6, 300)
+    person = np.stack([np.sin(t), np.cos(t), np.zeros_like(t)], 1)
+    robot = np.stack([0.5 * np.sin(t) + 0.1, 2.0 * np.cos(t), np.sin(t)], 1)
+    ratio = amplitude_ratios(person, robot, ['a', 'b', 'still'])
+    assert ratio['a'] == pytest.approx(0.5) and ratio['b'] == pytest.approx(2.0)
+    assert np.isnan(ratio['still'])             # the person's feature never moved

@@ -67,15 +67,22 @@ def offline_run(clip, tmp_path_factory):
 
 def test_offline_run_writes_everything(offline_run):
     out, summary = offline_run
-    for name in ('imitation.mp4', 'controls.csv', 'policy.csv', 'controls.png', 'report.html',
-                 'summary.json', 'bag/metadata.yaml'):
+    for name in ('imitation.mp4', 'controls.csv', 'policy.csv', 'controls.png', 'features.png',
+                 'report.html', 'summary.json', 'bag/metadata.yaml'):
         assert (out / name).is_file(), name
     assert summary['frames'] == 72 and summary['frames_with_face'] == 72
     assert summary['limit_violations'] == 0
     import cv2
     cap = cv2.VideoCapture(str(out / 'imitation.mp4'))
     ok, frame = cap.read()
-    assert ok and frame.shape == (256, 1024, 3)
+    assert ok and frame.shape == (384, 4 * 384, 3)        # four captioned panels of 384 px
+    assert not np.array_equal(frame[-20:, :300], np.zeros_like(frame[-20:, :300]))   # caption
+    # The report compares the person with the twin as the landmark model sees both: his smile
+    # shows on the twin's lip corners over time.
+    fidelity = summary['fidelity']
+    assert fidelity['feature_correlation']['lip_corner_left'] > 0.5
+    assert 0.2 < fidelity['amplitude_ratio']['lip_corner_left'] < 5
+    assert 'features.png' in (out / 'report.html').read_text()
 
 
 def test_bag_holds_every_topic_and_replays_through_the_core(offline_run):

@@ -44,9 +44,11 @@ import cv2
 import numpy as np
 
 log = logging.getLogger('ameca-imitate')
-PANEL = 256
-OUTPUTS = frozenset({'imitation.mp4', 'controls.csv', 'policy.csv', 'controls.png', 'bag',
-                     'report.html', 'summary.json'})
+PANEL = 384            # side of each of the video's four panels, px
+CAPTIONS = ('person', 'landmarks, head pose, features', 'Ameca image animated by the person',
+            'virtual Ameca: the commanded controls')
+OUTPUTS = frozenset({'imitation.mp4', 'controls.csv', 'policy.csv', 'controls.png',
+                     'features.png', 'bag', 'report.html', 'summary.json'})
 
 
 class UsageError(ValueError):
@@ -113,13 +115,18 @@ class _StopOnInterrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def _panel(image: np.ndarray) -> np.ndarray:
+def _panel(image: np.ndarray, caption: str) -> np.ndarray:
+    """Fit ``image`` (BGR) into a ``PANEL`` square and write ``caption`` along its foot."""
     h, w = image.shape[:2]
     s = PANEL / max(h, w)
-    small = cv2.resize(image, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+    interpolation = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
+    small = cv2.resize(image, (int(w * s), int(h * s)), interpolation=interpolation)
     out = np.zeros((PANEL, PANEL, 3), np.uint8)
     y, x = (PANEL - small.shape[0]) // 2, (PANEL - small.shape[1]) // 2
     out[y:y + small.shape[0], x:x + small.shape[1]] = small
+    out[-24:] = (out[-24:] * 0.35).astype(np.uint8)
+    cv2.putText(out, caption, (8, PANEL - 8), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1,
+                cv2.LINE_AA)
     return out
 
 
@@ -153,17 +160,23 @@ def run(source, out: Path, max_frames: int | None = None, pipeline=None,
 
 
 def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
+    from ameca_imitation.evaluation.metrics import amplitude_ratios, CORE_FEATURES, correlations
     from ameca_imitation.face.draw import draw_observation
+    from ameca_imitation.face.motion import MotionStage
     from ameca_imitation.io import ros_convert as rc
     from ameca_imitation.io.bag import BagWriter
-    from ameca_imitation.io.plots import plot_controls
+    from ameca_imitation.io.plots import plot_controls, plot_features
     from ameca_imitation.twin import TwinRenderer
-    from ameca_imitation.types import ControlVector
+    from ameca_imitation.types import ControlVector, Frame
     from tqdm import tqdm
 
     schema = pipe.schema
     twin = TwinRenderer(schema, size=PANEL)
+    # The same landmark model looks at the twin, so the report compares like with like.
+    observer = MotionStage()
+    observer.calibrate_on(twin.render(schema.neutral).image)
     raw_t, raw_v, filt_v, cmd_t, cmd_v, lat = [], [], [], [], [], []
+    seen_t, person_f, twin_f = [], [], []
     stills, fps = src.stills, src.fps
     total = src.frame_count
     if max_frames is not None:
@@ -203,13 +216,20 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
             command = res.commands[-1] if len(res.commands) else schema.neutral
             twin_image = twin.render(command).image
             images['/ameca/twin_image/compressed'] = twin_image
+            seen, _ = observer.process(Frame(twin_image, frame.stamp, frame.index),
+                                       still=stills)
+            if res.observation.face_found and seen.face_found:
+                seen_t.append(frame.stamp)
+                person_f.append([res.observation.features[n] for n in CORE_FEATURES])
+                twin_f.append([seen.features[n] for n in CORE_FEATURES])
             for topic, image in images.items():
                 bag.write(topic, rc.compressed_to_msg(image, frame.stamp, bag.types), frame.stamp)
             animated = res.animated if res.animated is not None else np.zeros_like(twin_image)
-            video.write(np.concatenate([_panel(frame.image), _panel(debug), _panel(animated),
-                                        twin_image], axis=1))
+            panels = (frame.image, debug, animated, twin_image)
+            video.write(np.concatenate([_panel(p, c) for p, c in zip(panels, CAPTIONS)], axis=1))
         frames.close()
         video.release()
+    observer.close()
     if not cmd_v:
         raise CaptureError(f'{src.spec!r} produced no frames')
     warnings = []
@@ -231,6 +251,12 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
     plot_controls(out / 'controls.png', list(schema.names), np.array(raw_t), raw_v,
                   np.array(cmd_t), cmd_v, filtered=np.array(filt_v).reshape(raw_v.shape),
                   show=shown)
+    fidelity = {}
+    if len(seen_t) >= 3:
+        person_f, twin_f = np.array(person_f), np.array(twin_f)
+        plot_features(out / 'features.png', np.array(seen_t), person_f, twin_f, CORE_FEATURES)
+        fidelity = {'feature_correlation': correlations(person_f, twin_f, CORE_FEATURES),
+                    'amplitude_ratio': amplitude_ratios(person_f, twin_f, CORE_FEATURES)}
     summary = {
         'input': str(src.spec), 'frames': len(lat),
         'frames_with_face': len(raw_t),
@@ -242,6 +268,7 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
         'limit_violations': int(((cmd_v < schema.live_min - 1e-9)
                                  | (cmd_v > schema.live_max + 1e-9)).sum()),
         'trajectory': vars(pipe.trajectory.diagnostics),
+        'fidelity': fidelity,
     }
     (out / 'summary.json').write_text(json.dumps(summary, indent=2))
     _write_report(out / 'report.html', summary)
@@ -259,11 +286,24 @@ def _write_csv(path, names, times, values) -> None:
 def _write_report(path: Path, summary: dict) -> None:
     rows = ''.join(f'<tr><td>{html.escape(k)}</td><td>{v:.2f}</td></tr>'
                    for k, v in summary['median_ms'].items())
+    fidelity = summary['fidelity']
+    if fidelity:
+        cells = ''.join(
+            f'<tr><td>{html.escape(n)}</td><td>{fidelity["feature_correlation"][n]:.2f}</td>'
+            f'<td>{fidelity["amplitude_ratio"][n]:.2f}</td></tr>'
+            for n in fidelity['feature_correlation'])
+        person_vs_twin = f"""<h2>Person vs virtual Ameca (the same landmark model on both)</h2>
+<img src="features.png" width="900">
+<table><tr><th>feature</th><th>correlation over time</th><th>range ratio (twin / person)</th>
+</tr>{cells}</table>"""
+    else:
+        person_vs_twin = '<p>Too few frames with both faces found to compare them.</p>'
     path.write_text(f"""<!doctype html><meta charset="utf-8"><title>Ameca imitation</title>
 <h1>Ameca imitation: {html.escape(summary['input'])}</h1>
 <p>{summary['frames']} frames, face found in {summary['frames_with_face']};
 limit violations: {summary['limit_violations']}.</p>
-<video src="imitation.mp4" controls width="768"></video>
+<video src="imitation.mp4" controls width="1536"></video>
+{person_vs_twin}
 <h2>Median time per stage (ms, this machine)</h2><table>{rows}</table>
 <h2>Controls: raw policy vs commanded</h2><img src="controls.png" width="900">
 <p>Bag: <code>bag/</code> (MCAP; open in Foxglove or read with rosbags). Images are stored as

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 import time
 
 from ameca_imitation.controls import ControlSchema
-from ameca_imitation.evaluation.metrics import (correlations, limit_violations, smoothness)
+from ameca_imitation.evaluation.metrics import (amplitude_ratios, CORE_FEATURES, correlations,
+                                                limit_violations, smoothness)
 from ameca_imitation.face.features import FEATURE_NAMES
 from ameca_imitation.face.motion import MotionStage
 from ameca_imitation.face.pose import estimate_pose
@@ -41,9 +42,6 @@ from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.twin.animator import Clip, ExpressionLibrary, random_clip
 from ameca_imitation.types import Frame
 import numpy as np
-
-CORE_FEATURES = ('eye_open_left', 'eye_open_right', 'brow_inner_left', 'brow_inner_right',
-                 'mouth_open', 'lip_corner_left', 'lip_corner_right')
 
 
 @dataclass
@@ -128,10 +126,12 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
     wall = time.perf_counter() - start
     person, robot = np.array(person), np.array(robot)
     corr = correlations(person, robot, FEATURE_NAMES)
+    ratio = amplitude_ratios(person, robot, FEATURE_NAMES) if len(person) else {}
     cmd_t, cmd = np.array(cmd_t), np.array(cmd)
     out = {'frames': frames, 'frames_compared': len(person),
            'feature_correlation': corr,
            'mean_core_correlation': float(np.nanmean([corr[n] for n in CORE_FEATURES])),
+           'core_amplitude_ratio': {n: ratio.get(n) for n in CORE_FEATURES},
            'landmark_motion_distance': float(np.mean(motion_err)) if motion_err else None,
            'limit_violations': limit_violations(schema, cmd),
            **smoothness(schema, cmd_t, cmd),

@@ -36,6 +36,30 @@ def limit_violations(schema: ControlSchema, commands: np.ndarray) -> int:
     return int(((commands < schema.live_min - 1e-9) | (commands > schema.live_max + 1e-9)).sum())
 
 
+# Features a person reads first: eye openness, inner brows, mouth opening, lip corners.
+CORE_FEATURES = ('eye_open_left', 'eye_open_right', 'brow_inner_left', 'brow_inner_right',
+                 'mouth_open', 'lip_corner_left', 'lip_corner_right')
+
+
+def amplitude_ratios(person: np.ndarray, robot: np.ndarray, names) -> dict:
+    """
+    Twin's range / person's range per column of ``(T, F)`` feature series.
+
+    A range is the 5th to 95th percentile, so single-frame glitches do not set it; NaN where the
+    person's feature does not move.
+    """
+    out = {}
+    for i, name in enumerate(names):
+        ok = np.isfinite(person[:, i]) & np.isfinite(robot[:, i])
+        if ok.sum() < 3:
+            out[name] = float('nan')
+            continue
+        p_lo, p_hi = np.percentile(person[ok, i], [5, 95])
+        r_lo, r_hi = np.percentile(robot[ok, i], [5, 95])
+        out[name] = float((r_hi - r_lo) / (p_hi - p_lo)) if p_hi - p_lo > 1e-9 else float('nan')
+    return out
+
+
 def correlations(a: np.ndarray, b: np.ndarray, names) -> dict:
     """Pearson correlation over time per column of ``(T, F)`` series (NaN if one is flat)."""
     out = {}

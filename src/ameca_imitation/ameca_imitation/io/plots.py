@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Plots a person would rather look at than read: control curves raw vs commanded."""
+"""Plots a person would rather look at than read: control curves, person vs twin features."""
 
 from pathlib import Path
 
@@ -39,7 +39,33 @@ def plot_controls(path: str | Path, names, t_raw: np.ndarray, raw: np.ndarray,
         ax.plot(t_cmd, cmd[:, i], lw=1.2, color='tab:blue', label='commanded')
         ax.set_title(names[i], fontsize=8)
         ax.tick_params(labelsize=7)
-    for ax in axes.ravel()[len(idx):]:
+    return _save(fig, axes, len(idx), path)
+
+
+def plot_features(path: str | Path, times: np.ndarray, person: np.ndarray, robot: np.ndarray,
+                  names) -> Path:
+    """
+    Plot the person's features against the twin's, as the same landmark model measures both.
+
+    ``times`` ``(T,)`` s; ``person``, ``robot`` ``(T, F)`` model units since each one's neutral,
+    one panel per name.
+    """
+    cols = 4
+    rows = int(np.ceil(len(names) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.0 * rows), sharex=True,
+                             squeeze=False)
+    for ax, i in zip(axes.ravel(), range(len(names))):
+        ax.plot(times, person[:, i], lw=1.0, color='0.3', label='person')
+        ax.plot(times, robot[:, i], lw=1.0, color='tab:blue', label='virtual Ameca')
+        ax.axhline(0.0, lw=0.5, color='0.8')
+        ax.set_title(names[i].replace('_', ' '), fontsize=8)
+        ax.tick_params(labelsize=7)
+    return _save(fig, axes, len(names), path)
+
+
+def _save(fig, axes, used: int, path: str | Path) -> Path:
+    """Blank the unused panels, add the legend and time axis, write the PNG."""
+    for ax in axes.ravel()[used:]:
         ax.axis('off')
     axes.ravel()[0].legend(fontsize=6)
     fig.supxlabel('time (s)', fontsize=8)
