@@ -216,8 +216,8 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
             command = res.commands[-1] if len(res.commands) else schema.neutral
             twin_image = twin.render(command).image
             images['/ameca/twin_image/compressed'] = twin_image
-            seen, _ = observer.process(Frame(twin_image, frame.stamp, frame.index),
-                                       still=stills)
+            # Always against the twin's own neutral (fixed by calibrate_on), stills included.
+            seen, _ = observer.process(Frame(twin_image, frame.stamp, frame.index))
             if res.observation.face_found and seen.face_found:
                 seen_t.append(frame.stamp)
                 person_f.append([res.observation.features[n] for n in CORE_FEATURES])
