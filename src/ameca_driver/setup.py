@@ -31,7 +31,7 @@ setup(
     maintainer_email='maintainers@ameca-imitation.invalid',
     description='Trajectory and lifecycle driver nodes of the Ameca imitation suite.',
     license='Apache-2.0',
-    tests_require=['pytest'],
+    extras_require={'test': ['pytest']},
     entry_points={
         'console_scripts': [
             'trajectory_node = ameca_driver.trajectory_node:main',

@@ -59,7 +59,7 @@ setup(
     description='ROS-free core of the Ameca facial-expression imitation suite.',
     license='Apache-2.0',
     python_requires='>=3.10',
-    tests_require=['pytest'],
+    extras_require={'test': ['pytest']},
     entry_points={
         'console_scripts': [
             'ameca-imitate = ameca_imitation.cli.imitate:main',

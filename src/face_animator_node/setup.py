@@ -30,7 +30,7 @@ setup(
     maintainer_email='maintainers@ameca-imitation.invalid',
     description='Camera, face-motion and animator nodes of the Ameca imitation suite.',
     license='Apache-2.0',
-    tests_require=['pytest'],
+    extras_require={'test': ['pytest']},
     entry_points={
         'console_scripts': [
             'camera_node = face_animator_node.camera_node:main',

@@ -30,7 +30,7 @@ setup(
     maintainer_email='maintainers@ameca-imitation.invalid',
     description='Policy node of the Ameca imitation suite.',
     license='Apache-2.0',
-    tests_require=['pytest'],
+    extras_require={'test': ['pytest']},
     entry_points={
         'console_scripts': [
             'policy_node = policy_node.policy_node:main',

@@ -110,6 +110,9 @@ def test_launch_arguments():
 
 def test_parameter_file_matches_the_nodes():
     data = yaml.safe_load(PARAMS.read_text())
+    # '/**/name' applies in any namespace; a bare name would only match the root namespace.
+    assert all(key.startswith('/**/') for key in data), list(data)
+    data = {key.removeprefix('/**/'): body for key, body in data.items()}
     assert set(data) == set(NODE_SOURCES)
     for node, body in data.items():
         assert list(body) == ['ros__parameters'], node

@@ -18,11 +18,11 @@ import dataclasses
 
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.trajectory import TrajectoryConfig, TrajectoryStage
 from ameca_imitation.types import ControlVector
 from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg
-from diagnostic_msgs.msg import DiagnosticArray
 import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
@@ -46,10 +46,9 @@ class TrajectoryNode(Node):
         self._stats = RateLatency()
         commands = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE)
         self._pub = self.create_publisher(ControlVectorMsg, 'ameca/command', commands)
-        self._diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
         self.create_subscription(ControlVectorMsg, 'policy/controls', self._on_controls, 10)
         self.create_timer(1.0 / config.rate_hz, self._tick)
-        self.create_timer(1.0, self._diagnostics)
+        publish_diagnostics(self, self._types, self._figures)
 
     def _now(self) -> float:
         return self.get_clock().now().nanoseconds * 1e-9
@@ -75,7 +74,7 @@ class TrajectoryNode(Node):
             ControlVector(stamp, self._schema.names, values), self._types))
         self._stats.add(now, stamp)
 
-    def _diagnostics(self):
+    def _figures(self):
         d = self._stage.diagnostics
         # WARN while some inputs are rejected, ERROR while all are: judged over the last period.
         level = d.level_since(self._diag_before)
@@ -83,9 +82,7 @@ class TrajectoryNode(Node):
         figures = dict(self._stats.summary(), accepted=d.accepted, rejected=d.rejected_invalid,
                        out_of_order=d.rejected_out_of_order, clock_jumps=d.clock_jumps,
                        keepalive=d.keepalive_events, idle=self._stage.idle)
-        self._diag_pub.publish(rc.diagnostics_to_msg(self._now(), self.get_name(), figures,
-                                                     self._types, level=level,
-                                                     message=d.last_error if level else ''))
+        return figures, level, d.last_error if level else ''
 
 
 def main(args=None):

@@ -16,12 +16,15 @@
 animator_node: face/observation -> animator/image, Ameca's neutral face moved by the person.
 
 The source is the virtual Ameca's neutral render; the weight-free landmark animator warps it
-with the person's relative motion (expression and head rotation since their neutral).
+with the person's relative motion (expression and head rotation since their neutral). A frame
+is animated only while someone subscribes to animator/image (the image policy, or a viewer).
 """
 
 from ameca_imitation.animation import AnimatorStage
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics
+from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation_msgs.msg import FaceObservation
 import rclpy
@@ -44,10 +47,18 @@ class AnimatorNode(Node):
         self._pub = self.create_publisher(Image, 'animator/image', qos_profile_sensor_data)
         self.create_subscription(FaceObservation, 'face/observation', self._on_observation,
                                  QoSProfile(depth=1))
+        self._stats = RateLatency()
+        self._skipped = 0
+        publish_diagnostics(self, self._types,
+                            lambda: dict(self._stats.summary(), unwatched=self._skipped))
 
     def _on_observation(self, msg):
+        if self._pub.get_subscription_count() == 0:
+            self._skipped += 1
+            return
         obs = rc.observation_from_msg(msg)
         self._pub.publish(rc.image_to_msg(self._stage(obs), obs.stamp, self._types, 'ameca'))
+        self._stats.add(self.get_clock().now().nanoseconds * 1e-9, obs.stamp)
 
 
 def main(args=None):

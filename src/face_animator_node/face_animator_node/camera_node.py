@@ -12,10 +12,17 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""camera_node: publishes frames of a camera, video file or image folder on camera/image_raw."""
+"""
+camera_node: publishes frames of a camera, video file or image folder on camera/image_raw.
+
+A file or folder starts playing once ``wait_for_subscribers`` nodes listen (the motion node by
+default), so its first frames are not lost while the graph starts; a camera never waits.
+"""
 
 from ameca_imitation.capture import CaptureError, open_source
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics
+from ameca_imitation.io.stats import RateLatency
 import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
@@ -31,14 +38,19 @@ class CameraNode(Node):
         self.declare_parameter('fps', 30.0)
         self.declare_parameter('loop', True)
         self.declare_parameter('frame_id', 'camera')
+        self.declare_parameter('wait_for_subscribers', 1)
         self._types = rc.ros_message_types()
         self._pub = self.create_publisher(Image, 'camera/image_raw', qos_profile_sensor_data)
         self._source = None
+        self._stats = RateLatency()
+        self._published = 0
         self._open()
         fps = float(self.get_parameter('fps').value)
         if getattr(self._source, 'camera', False):
             fps = self._source.fps
         self._timer = self.create_timer(1.0 / fps, self._tick)
+        publish_diagnostics(self, self._types,
+                            lambda: dict(self._stats.summary(), published=self._published))
 
     def _open(self):
         spec = self.get_parameter('source').value
@@ -46,9 +58,15 @@ class CameraNode(Node):
             self._source.close()
         self._source = open_source(spec, fps=float(self.get_parameter('fps').value))
         self._frames = iter(self._source)
+        self._waiting = not getattr(self._source, 'camera', False)
         self.get_logger().info(f'publishing {spec} on camera/image_raw')
 
     def _tick(self):
+        if self._waiting:
+            if self._pub.get_subscription_count() < self.get_parameter(
+                    'wait_for_subscribers').value:
+                return
+            self._waiting = False
         try:
             frame = next(self._frames)
         except StopIteration:
@@ -61,6 +79,8 @@ class CameraNode(Node):
         now = self.get_clock().now().nanoseconds * 1e-9
         self._pub.publish(rc.image_to_msg(frame.image, now, self._types,
                                           self.get_parameter('frame_id').value))
+        self._published += 1
+        self._stats.add(now)
 
     def destroy_node(self):
         if self._source is not None:

@@ -16,7 +16,8 @@
 motion_node: camera/image_raw -> face/observation, face/keypoints, face/debug_image.
 
 Frames go through a one-slot buffer to a worker thread, so the newest frame is always the one
-processed and the subscription callback never blocks.
+processed and the subscription callback never blocks. The debug image is drawn only while
+someone subscribes to it.
 """
 
 import threading
@@ -24,11 +25,11 @@ import threading
 from ameca_imitation.face.draw import draw_observation
 from ameca_imitation.face.motion import MotionConfig, MotionStage
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics
 from ameca_imitation.io.slot import LatestSlot
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.types import Frame
 from ameca_imitation_msgs.msg import FaceObservation, Keypoints
-from diagnostic_msgs.msg import DiagnosticArray
 import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
@@ -55,14 +56,19 @@ class MotionNode(Node):
         self._obs_pub = self.create_publisher(FaceObservation, 'face/observation', keep_newest)
         self._kp_pub = self.create_publisher(Keypoints, 'face/keypoints', keep_newest)
         self._debug_pub = self.create_publisher(Image, 'face/debug_image', qos_profile_sensor_data)
-        self._diag_pub = self.create_publisher(DiagnosticArray, '/diagnostics', 10)
-        self.create_subscription(Image, 'camera/image_raw', self._slot.put,
+        self._received = 0
+        self.create_subscription(Image, 'camera/image_raw', self._on_image,
                                  qos_profile_sensor_data)
         self.create_service(Trigger, 'face/recalibrate', self._recalibrate)
-        self.create_timer(1.0, self._diagnostics)
+        publish_diagnostics(self, self._types, lambda: dict(
+            self._stats.summary(), received=self._received, dropped_frames=self._slot.dropped))
         self._running = True
         self._worker = threading.Thread(target=self._work, daemon=True)
         self._worker.start()
+
+    def _on_image(self, msg):
+        self._received += 1
+        self._slot.put(msg)
 
     def _work(self):
         index = 0
@@ -71,34 +77,41 @@ class MotionNode(Node):
             if msg is None:
                 continue
             try:
-                image = rc.image_from_msg(msg)
-            except ValueError as err:
-                self.get_logger().warning(f'dropped a frame: {err}')
-                continue
-            if image.ndim == 2:
-                self.get_logger().warning('mono images are not supported; dropped a frame')
-                continue
-            frame = Frame(image, rc.stamp_of(msg), index)
-            index += 1
-            obs, kps = self._stage.process(frame)
-            self._obs_pub.publish(rc.observation_to_msg(obs, self._types))
-            if kps is not None:
-                self._kp_pub.publish(rc.keypoints_to_msg(kps, self._types))
-            if self.get_parameter('publish_debug_image').value:
-                self._debug_pub.publish(rc.image_to_msg(draw_observation(image, obs),
-                                                        frame.stamp, self._types))
-            self._stats.add(self.get_clock().now().nanoseconds * 1e-9, frame.stamp)
+                index += self._process(msg, index)
+            except Exception:   # noqa: B902
+                # SIGINT shuts the context down before destroy_node stops this thread: a
+                # publish on the dead context is the end of the run, not an error.
+                if not self.context.ok():
+                    return
+                raise
+
+    def _process(self, msg, index: int) -> int:
+        """Measure one camera message and publish; return 1 if it was a usable frame."""
+        try:
+            image = rc.image_from_msg(msg)
+        except ValueError as err:
+            self.get_logger().warning(f'dropped a frame: {err}')
+            return 0
+        if image.ndim == 2:
+            self.get_logger().warning('mono images are not supported; dropped a frame')
+            return 0
+        frame = Frame(image, rc.stamp_of(msg), index)
+        obs, kps = self._stage.process(frame)
+        self._obs_pub.publish(rc.observation_to_msg(obs, self._types))
+        if kps is not None:
+            self._kp_pub.publish(rc.keypoints_to_msg(kps, self._types))
+        if (self.get_parameter('publish_debug_image').value
+                and self._debug_pub.get_subscription_count() > 0):
+            self._debug_pub.publish(rc.image_to_msg(draw_observation(image, obs), frame.stamp,
+                                                    self._types))
+        self._stats.add(self.get_clock().now().nanoseconds * 1e-9, frame.stamp)
+        return 1
 
     def _recalibrate(self, request, response):
         self._stage.recalibrate()
         response.success = True
         response.message = 'neutral face will be measured again'
         return response
-
-    def _diagnostics(self):
-        figures = dict(self._stats.summary(), dropped_frames=self._slot.dropped)
-        now = self.get_clock().now().nanoseconds * 1e-9
-        self._diag_pub.publish(rc.diagnostics_to_msg(now, self.get_name(), figures, self._types))
 
     def destroy_node(self):
         self._running = False

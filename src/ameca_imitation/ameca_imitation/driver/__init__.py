@@ -15,8 +15,10 @@
 """Where commands go: the virtual Ameca, or a Tritium script (ZeroMQ or tritium-remote)."""
 
 from ameca_imitation.driver.base import Driver, DriverConfigError, DriverNotConnectedError
+from ameca_imitation.driver.watchdog import CommandWatchdog
 
-__all__ = ['Driver', 'DriverConfigError', 'DriverNotConnectedError', 'make_driver']
+__all__ = ['CommandWatchdog', 'Driver', 'DriverConfigError', 'DriverNotConnectedError',
+           'make_driver']
 
 
 def make_driver(kind: str, schema, **options) -> Driver:

@@ -28,21 +28,37 @@ log = logging.getLogger(__name__)
 
 
 class TwinDriver(Driver):
-    """Renders the commanded face on the virtual Ameca; ``last_image`` holds the newest render."""
+    """
+    The virtual Ameca: ``last_image`` is the face of the newest command, rendered when read.
+
+    Rendering only on demand keeps a 50 Hz command stream cheap when nobody looks, or when a
+    viewer wants a display rate, not the command rate.
+    """
 
     def __init__(self, schema, size: int = 256, renderer=None):
         super().__init__(schema)
         self.size = size
         self.renderer = renderer
-        self.last_image = None
+        self._image = None
+        self._rendered = None           # the values self._image shows
 
     def _open(self):
         if self.renderer is None:
             from ameca_imitation.twin import TwinRenderer
             self.renderer = TwinRenderer(self.schema, size=self.size)
 
+    @property
+    def last_image(self):
+        """Return the render of the newest command ``(S, S, 3)`` uint8 RGB, or None."""
+        if self.last_sent is None:
+            return None
+        if self._rendered is not self.last_sent:
+            self._image = self.renderer.render(self.last_sent).image
+            self._rendered = self.last_sent
+        return self._image
+
     def _write(self, stamp, values):
-        self.last_image = self.renderer.render(values).image
+        pass
 
     def _close(self):
         pass

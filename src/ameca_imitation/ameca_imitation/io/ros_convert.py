@@ -21,6 +21,7 @@ The same functions fill rclpy messages (in the nodes) and rosbags messages (bags
 """
 
 from dataclasses import dataclass
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -50,6 +51,8 @@ def msg_dir() -> Path:
     """Folder of our ``.msg`` files: the checkout's, or an installed ``share/`` copy."""
     candidates = [config_dir().parent / 'src' / MSG_PACKAGE / 'msg',
                   config_dir().parent.parent / MSG_PACKAGE / 'msg']
+    prefixes = os.environ.get('AMENT_PREFIX_PATH', '').split(os.pathsep)
+    candidates += [Path(p) / 'share' / MSG_PACKAGE / 'msg' for p in prefixes if p]
     for c in candidates:
         if (c / 'ControlVector.msg').is_file():
             return c
