@@ -8,7 +8,7 @@ PY := .venv/bin/python
 ROS := scripts/with_ros.sh
 COLCON := $(ROS) $(PY) -m colcon
 
-.PHONY: setup setup-ros demo test test-python test-colcon bench clean
+.PHONY: setup setup-ros build demo test test-python test-colcon bench clean
 
 setup:
 	@scripts/setup.sh
@@ -21,9 +21,11 @@ demo: setup
 
 test: setup-ros test-colcon test-python
 
-test-colcon:
+build:
 	PYTHONWARNINGS=ignore $(COLCON) build --event-handlers console_cohesion- \
 	  --cmake-args -DPython3_EXECUTABLE=$(abspath $(PY))
+
+test-colcon: build
 	$(COLCON) test --event-handlers console_cohesion-
 	$(COLCON) test-result --verbose
 
@@ -32,8 +34,8 @@ test-python:
 	$(ROS) $(PY) -m pytest tests -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
-bench: setup
-	for f in bench/bench_*.py; do $(PY) $$f || exit 1; done
+bench: setup-ros build
+	for f in bench/bench_*.py; do $(ROS) $(PY) $$f || exit 1; done
 
 clean:
 	rm -rf build install log out

@@ -15,13 +15,15 @@
 """
 The imitation graph under real rclpy on the real clip: transport, rates, latency, CPU per node.
 
-    scripts/with_ros.sh .venv/bin/python bench/bench_ros_graph.py [--seconds 20]
+    scripts/with_ros.sh .venv/bin/python bench/bench_ros_graph.py [--clip NAME]
 
 Needs `make test` first (ROS 2 in the .venv, the colcon install/ tree). Plays the WolfgangLanger
 clip once (472 frames at 30 fps) through the launch file's nodes (tests/ros/graph.py), twice,
 with the twin driver: twin off (``twin:=false``, nobody watching) and twin on (the animator node
-runs; a viewer subscribes to the animated and the twin images, as rviz would). Latency: camera stamp to the first /ameca/command carrying it, at a
-subscriber; the trajectory stage's smoothing lag comes on top (reported by bench_realtime.py).
+runs; a viewer subscribes to the animated and the twin images, as rviz would). Latency: camera
+stamp to the first /ameca/command carrying it, at a subscriber; the trajectory stage's smoothing
+lag comes on top (reported by bench_realtime.py). Frames published (each node's /diagnostics)
+against received (the motion node; the viewer) on every image topic.
 Targets on 2 cores: no transport loss, /face/observation >= 28 Hz, p95 <= 60 ms (twin off) and
 <= 100 ms (twin on).
 """
@@ -100,6 +102,9 @@ def run(twin: bool, clip: Path, logs: Path) -> dict:
         probe.close()
     camera, motion = figures_of(probe, ns, 'camera_node'), figures_of(probe, ns, 'motion_node')
     published, received = int(camera['published']), int(motion['received'])
+    published_by = {
+        'animator/image': int(figures_of(probe, ns, 'animator_node').get('published', 0)),
+        'ameca/twin_image': int(figures_of(probe, ns, 'driver_node').get('twin_images', 0))}
     # Latency: each camera stamp's first command, received here (the same machine's clock).
     observed = {stamp_of(o) for _, o in probe.got[f'{ns}/face/observation']}
     first = {}
@@ -109,7 +114,9 @@ def run(twin: bool, clip: Path, logs: Path) -> dict:
     return {
         'camera_published': published, 'motion_received': received,
         'transport_loss': round(1 - received / published, 4),
-        'viewer_images_hz': {n: round(rate(probe.got[f'{ns}/{n}']), 1) for n in viewed},
+        'viewer_images': {n: {'published': published_by[n],
+                              'received': len(probe.got[f'{ns}/{n}']),
+                              'hz': round(rate(probe.got[f'{ns}/{n}']), 1)} for n in viewed},
         'observation_hz': round(rate(probe.got[f'{ns}/face/observation']), 1),
         'motion_skipped': int(motion['dropped_frames']),
         'command_hz': round(rate(probe.got[f'{ns}/ameca/command']), 1),

@@ -28,9 +28,10 @@ import os
 
 from ament_index_python.packages import get_package_share_directory
 from launch import LaunchDescription
-from launch.actions import DeclareLaunchArgument, EmitEvent, RegisterEventHandler
+from launch.actions import (DeclareLaunchArgument, EmitEvent, RegisterEventHandler,
+                            SetEnvironmentVariable)
 from launch.conditions import IfCondition
-from launch.substitutions import LaunchConfiguration, PythonExpression
+from launch.substitutions import EnvironmentVariable, LaunchConfiguration, PythonExpression
 from launch_ros.actions import LifecycleNode, Node, PushRosNamespace
 from launch_ros.event_handlers import OnStateTransition
 from launch_ros.events.lifecycle import ChangeState
@@ -48,6 +49,8 @@ ARGUMENTS = {
     'autostart': ('true', 'configure and activate the driver lifecycle node'),
     'rviz': ('false', 'start rviz2 with the camera, debug, animated and twin images'),
     'params_file': ('', 'node parameters (default: the installed config/imitation.yaml)'),
+    'fastdds_profile': ('', 'Fast DDS profile of every node (default: $FASTDDS_DEFAULT_PROFILES_FILE, '
+                            'else the installed shared-memory config/fastdds_shm.xml)'),
 }
 
 
@@ -58,6 +61,10 @@ def generate_launch_description():
             for name, (default, text) in ARGUMENTS.items()]
     arg = LaunchConfiguration
     params_file = PythonExpression(["'", arg('params_file'), "' or '", default_params, "'"])
+    # Camera frames need shared memory between the nodes of one machine (config/fastdds_shm.xml).
+    shm = os.path.join(share, 'config', 'fastdds_shm.xml')
+    profile = PythonExpression(["'", arg('fastdds_profile'), "' or '", EnvironmentVariable(
+        'FASTDDS_DEFAULT_PROFILES_FILE', default_value=shm), "'"])
 
     def node(package, executable, overrides=None, **kwargs):
         return Node(package=package, executable=executable, name=executable, output='screen',
@@ -80,6 +87,7 @@ def generate_launch_description():
     run_animator = PythonExpression(["'", arg('mode'), "' == 'image' or '", arg('twin'),
                                      "' == 'true'"])
     return LaunchDescription(args + [
+        SetEnvironmentVariable('FASTDDS_DEFAULT_PROFILES_FILE', profile),
         PushRosNamespace(arg('namespace')),
         node('face_animator_node', 'camera_node', {'source': arg('input')}),
         node('face_animator_node', 'motion_node'),

@@ -31,7 +31,7 @@ import time
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCH = ROOT / 'launch' / 'imitation.launch.py'
-SHM_PROFILE = ROOT / 'config' / 'fastdds_shm.xml'
+SHM_PROFILE = ROOT / 'config' / 'fastdds_shm.xml'    # the probe's (same file as installed)
 INSTALL = ROOT / 'install'
 
 
@@ -135,9 +135,17 @@ class Graph:
         self.args = {**defaults, **{k: str(v) for k, v in args.items()}}
         self.install, self.logs = install, Path(logs)
         self.env = dict(os.environ if env is None else env)
-        self.env.setdefault('FASTDDS_DEFAULT_PROFILES_FILE', str(SHM_PROFILE))
+        # As the launch file: its argument, else the environment's profile, else the shipped one.
+        self.env['FASTDDS_DEFAULT_PROFILES_FILE'] = str(
+            self.args['fastdds_profile'] or self.env.get('FASTDDS_DEFAULT_PROFILES_FILE')
+            or self.share / 'config' / 'fastdds_shm.xml')
         self.env.setdefault('PYTHONUNBUFFERED', '1')
         self.procs: dict[str, subprocess.Popen] = {}
+
+    @property
+    def share(self) -> Path:
+        """``share/ameca_imitation`` of the install tree (config/, launch/)."""
+        return self.install / 'ameca_imitation' / 'share' / 'ameca_imitation'
 
     @property
     def namespace(self) -> str:
@@ -150,8 +158,7 @@ class Graph:
 
     def command(self, node: LaunchedNode) -> list[str]:
         exe = self.install / node.package / 'lib' / node.package / node.executable
-        params = self.args['params_file'] or str(
-            self.install / 'ameca_imitation' / 'share' / 'ameca_imitation' / 'config' / 'imitation.yaml')
+        params = self.args['params_file'] or str(self.share / 'config' / 'imitation.yaml')
         cmd = [str(exe), '--ros-args', '-r', f'__node:={node.executable}',
                '--params-file', params]
         if self.namespace:

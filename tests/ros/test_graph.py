@@ -149,6 +149,32 @@ def test_every_node_publishes_diagnostics(graph):
     assert probe.wait_for(lambda: names <= probe.diagnosed(), 5), names - probe.diagnosed()
 
 
+# DESIGN.md section 2: who publishes and who subscribes each topic (feature mode, zmq driver).
+# /face/motion is not here: only a LivePortrait motion extractor produces it.
+CONTRACT = {
+    'camera/image_raw': ({'camera_node'}, {'motion_node'}),
+    'face/observation': ({'motion_node'}, {'animator_node', 'policy_node'}),
+    'face/keypoints': ({'motion_node'}, set()),
+    'face/debug_image': ({'motion_node'}, set()),
+    'animator/image': ({'animator_node'}, set()),
+    'policy/controls': ({'policy_node'}, {'trajectory_node'}),
+    'ameca/command': ({'trajectory_node'}, {'driver_node'}),
+}
+
+
+@pytest.mark.parametrize('name', CONTRACT)
+def test_publishers_and_subscribers_as_designed(graph, name):
+    g, probe = graph
+    publishers, subscribers = CONTRACT[name]
+
+    def nodes(infos):
+        return {i.node_name for i in infos if i.node_namespace == NS}
+    assert nodes(probe.node.get_publishers_info_by_topic(f'{NS}/{name}')) == publishers
+    assert nodes(probe.node.get_subscriptions_info_by_topic(f'{NS}/{name}')) == subscribers
+    diagnostics = nodes(probe.node.get_publishers_info_by_topic('/diagnostics'))
+    assert diagnostics == set(g.procs)
+
+
 def test_lazy_work_only_when_watched(graph):
     from sensor_msgs.msg import Image
     from rclpy.qos import qos_profile_sensor_data

@@ -59,7 +59,7 @@ class DriverNode(LifecycleNode):
         self._active = False
         self._twin_pub = None
         self._stats = RateLatency()
-        self._sent = self._refused = 0
+        self._sent = self._refused = self._twin_images = 0
         rate = float(self.get_parameter('rate_hz').value)
         self._watchdog = CommandWatchdog(self._schema,
                                          float(self.get_parameter('keepalive_s').value), rate)
@@ -159,11 +159,12 @@ class DriverNode(LifecycleNode):
         if image is not None:
             self._twin_pub.publish(rc.image_to_msg(image, self._driver.last_stamp, self._types,
                                                    'ameca'))
+            self._twin_images += 1
 
     def _figures(self):
         figures = dict(self._stats.summary(), sent=self._sent, refused=self._refused,
                        active=self._active, keepalive=self._watchdog.events,
-                       easing=self._watchdog.easing)
+                       easing=self._watchdog.easing, twin_images=self._twin_images)
         if self._active and self._watchdog.easing:
             return figures, 1, f'no command for {self._watchdog.timeout_s:.2f} s: easing'
         return figures

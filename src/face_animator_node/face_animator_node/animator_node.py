@@ -48,9 +48,9 @@ class AnimatorNode(Node):
         self.create_subscription(FaceObservation, 'face/observation', self._on_observation,
                                  QoSProfile(depth=1))
         self._stats = RateLatency()
-        self._skipped = 0
-        publish_diagnostics(self, self._types,
-                            lambda: dict(self._stats.summary(), unwatched=self._skipped))
+        self._skipped = self._published = 0
+        publish_diagnostics(self, self._types, lambda: dict(
+            self._stats.summary(), published=self._published, unwatched=self._skipped))
 
     def _on_observation(self, msg):
         if self._pub.get_subscription_count() == 0:
@@ -58,6 +58,7 @@ class AnimatorNode(Node):
             return
         obs = rc.observation_from_msg(msg)
         self._pub.publish(rc.image_to_msg(self._stage(obs), obs.stamp, self._types, 'ameca'))
+        self._published += 1
         self._stats.add(self.get_clock().now().nanoseconds * 1e-9, obs.stamp)
 
 

@@ -165,8 +165,7 @@ class AntiAliasInterpolation2d(nn.Module):
         self.ka = size // 2
         self.kb = self.ka - 1 if size % 2 == 0 else self.ka
         axis = torch.arange(size, dtype=torch.float32)
-        # The official kernel uses exp(-((x - mean) / (2 sigma))^2); kept for identical output.
-        g = torch.exp(-((axis - (size - 1) / 2) / (2 * sigma)) ** 2)
+        g = torch.exp(-(axis - (size - 1) / 2) ** 2 / (2 * sigma ** 2))     # a Gaussian of sigma
         kernel = torch.outer(g, g)
         kernel = kernel / kernel.sum()
         self.register_buffer('weight', kernel.expand(channels, 1, size, size).clone())
