@@ -32,11 +32,15 @@ def test_scoreboard_small(tmp_path):
     assert clip['frames'] == 72 and clip['frames_compared'] > 60
     # The twin's smile follows the person's: lip-corner features correlate over the clip.
     assert clip['feature_correlation']['lip_corner_left'] > 0.5
-    assert 0 <= clip['emotion_agreement'] <= 1
+    assert 0 <= clip['emotion_agreement'] <= 1 and clip['happy_correlation'] > 0.5
+    assert len(clip['series']['time']) == clip['frames_compared']
     # The twin's lip-corner range is of the same order as his (amplitude ratio, ranked as |log|).
     assert 0.2 < clip['core_amplitude_ratio']['lip_corner_left'] < 5
     assert 0 <= row['amplitude_error'] < 2
     assert (tmp_path / 'eval.html').is_file() and (tmp_path / 'eval.md').is_file()
+    report = (tmp_path / 'eval.html').read_text()
+    assert 'features_single_face.png' in report and 'emotions_single_face.png' in report
+    assert (tmp_path / 'emotions_single_face.png').is_file()
 
 
 def test_amplitude_ratio_is_the_twins_range_over_the_persons():
@@ -48,3 +52,27 @@ def test_amplitude_ratio_is_the_twins_range_over_the_persons():
     ratio = amplitude_ratios(person, robot, ['a', 'b', 'still'])
     assert ratio['a'] == pytest.approx(0.5) and ratio['b'] == pytest.approx(2.0)
     assert np.isnan(ratio['still'])             # the person's feature never moved
+
+
+def test_emotion_figures_compare_the_readings_frame_by_frame():
+    import numpy as np
+    from ameca_imitation.evaluation.judge import LABELS
+    from ameca_imitation.evaluation.metrics import emotion_figures
+
+    def reading(label, p=0.8):
+        v = np.full(len(LABELS), (1 - p) / (len(LABELS) - 1))
+        v[LABELS.index(label)] = p
+        return v
+    person = np.array([reading('sad')] * 4 + [reading('happy', p) for p in (0.5, 0.7, 0.9)])
+    same = emotion_figures(person, person, LABELS)
+    assert same['emotion_agreement'] == 1 and same['happy_correlation'] == pytest.approx(1)
+    assert same['twin_negative_when_person_negative'] == 1
+    # A twin that stays neutral while she cries, and smiles when she does, but with fear read
+    # for sad: top labels differ on the crying frames, valence agrees there.
+    twin = np.array([reading('neutral')] * 2 + [reading('fear')] * 2
+                    + [reading('happy', p) for p in (0.5, 0.7, 0.9)])
+    f = emotion_figures(person, twin, LABELS)
+    assert f['emotion_agreement'] == pytest.approx(3 / 7)
+    assert f['valence_agreement'] == pytest.approx(5 / 7)
+    assert f['twin_negative_when_person_negative'] == pytest.approx(0.5)
+    assert f['happy_correlation'] > 0.9

@@ -68,7 +68,7 @@ def offline_run(clip, tmp_path_factory):
 def test_offline_run_writes_everything(offline_run):
     out, summary = offline_run
     for name in ('imitation.mp4', 'controls.csv', 'policy.csv', 'controls.png', 'features.png',
-                 'report.html', 'summary.json', 'bag/metadata.yaml'):
+                 'emotions.png', 'report.html', 'summary.json', 'bag/metadata.yaml'):
         assert (out / name).is_file(), name
     assert summary['frames'] == 72 and summary['frames_with_face'] == 72
     assert summary['limit_violations'] == 0
@@ -83,6 +83,9 @@ def test_offline_run_writes_everything(offline_run):
     assert fidelity['feature_correlation']['lip_corner_left'] > 0.5
     assert 0.2 < fidelity['amplitude_ratio']['lip_corner_left'] < 5
     assert 'features.png' in (out / 'report.html').read_text()
+    # The judge reads him smiling on the twin too, when he smiles.
+    assert fidelity['emotions']['happy_correlation'] > 0.5
+    assert 'emotions.png' in (out / 'report.html').read_text()
 
 
 def test_bag_holds_every_topic_and_replays_through_the_core(offline_run):

@@ -33,11 +33,9 @@ import time
 from ameca_imitation.controls import ControlError, ControlSchema
 from ameca_imitation.driver import CommandWatchdog, make_driver
 from ameca_imitation.io import ros_convert as rc
-from ameca_imitation.io.ros_node import publish_diagnostics
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg
-import rclpy
-from rclpy.executors import ExternalShutdownException
+from ameca_imitation_ros import publish_diagnostics, run
 from rclpy.lifecycle import LifecycleNode, TransitionCallbackReturn
 from rclpy.qos import qos_profile_sensor_data, QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image
@@ -171,12 +169,4 @@ class DriverNode(LifecycleNode):
 
 
 def main(args=None):
-    rclpy.init(args=args)
-    node = DriverNode()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
+    return run(DriverNode, args)

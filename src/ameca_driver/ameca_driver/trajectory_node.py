@@ -18,13 +18,11 @@ import dataclasses
 
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
-from ameca_imitation.io.ros_node import publish_diagnostics
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.trajectory import TrajectoryConfig, TrajectoryStage
 from ameca_imitation.types import ControlVector
 from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg
-import rclpy
-from rclpy.executors import ExternalShutdownException
+from ameca_imitation_ros import publish_diagnostics, run
 from rclpy.node import Node
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 
@@ -86,12 +84,4 @@ class TrajectoryNode(Node):
 
 
 def main(args=None):
-    rclpy.init(args=args)
-    node = TrajectoryNode()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
+    return run(TrajectoryNode, args)

@@ -23,12 +23,10 @@ is animated only while someone subscribes to animator/image (the image policy, o
 from ameca_imitation.animation import AnimatorStage
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
-from ameca_imitation.io.ros_node import publish_diagnostics
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation_msgs.msg import FaceObservation
-import rclpy
-from rclpy.executors import ExternalShutdownException
+from ameca_imitation_ros import publish_diagnostics, run
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSProfile
 from sensor_msgs.msg import Image
@@ -63,12 +61,4 @@ class AnimatorNode(Node):
 
 
 def main(args=None):
-    rclpy.init(args=args)
-    node = AnimatorNode()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
+    return run(AnimatorNode, args)

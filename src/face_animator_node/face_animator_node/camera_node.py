@@ -19,15 +19,18 @@ A file or folder starts playing once ``wait_for_subscribers`` nodes listen (the 
 default), so its first frames are not lost while the graph starts; a camera never waits.
 """
 
-from ameca_imitation.capture import CaptureError, open_source
+import time
+
+from ameca_imitation.capture import open_source
 from ameca_imitation.io import ros_convert as rc
-from ameca_imitation.io.ros_node import publish_diagnostics
 from ameca_imitation.io.stats import RateLatency
-import rclpy
-from rclpy.executors import ExternalShutdownException
+from ameca_imitation_ros import publish_diagnostics, run
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data
 from sensor_msgs.msg import Image
+
+
+SETTLE_S = 0.5
 
 
 class CameraNode(Node):
@@ -45,6 +48,8 @@ class CameraNode(Node):
         self._stats = RateLatency()
         self._published = 0
         self._open()
+        self._waiting = not getattr(self._source, 'camera', False)   # the first play only
+        self._listeners_since = None
         fps = float(self.get_parameter('fps').value)
         if getattr(self._source, 'camera', False):
             fps = self._source.fps
@@ -58,13 +63,19 @@ class CameraNode(Node):
             self._source.close()
         self._source = open_source(spec, fps=float(self.get_parameter('fps').value))
         self._frames = iter(self._source)
-        self._waiting = not getattr(self._source, 'camera', False)
         self.get_logger().info(f'publishing {spec} on camera/image_raw')
 
     def _tick(self):
         if self._waiting:
+            now = time.monotonic()
             if self._pub.get_subscription_count() < self.get_parameter(
                     'wait_for_subscribers').value:
+                self._listeners_since = None
+                return
+            # This side sees the listeners before their side has matched this publisher:
+            # frames sent at once are lost (best effort), so give discovery a moment.
+            self._listeners_since = self._listeners_since or now
+            if now - self._listeners_since < SETTLE_S:
                 return
             self._waiting = False
         try:
@@ -89,16 +100,4 @@ class CameraNode(Node):
 
 
 def main(args=None):
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = CameraNode()
-        rclpy.spin(node)
-    except CaptureError as err:
-        rclpy.logging.get_logger('camera_node').error(str(err))
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        if node is not None:
-            node.destroy_node()
-        rclpy.try_shutdown()
+    return run(CameraNode, args)

@@ -25,13 +25,11 @@ import threading
 from ameca_imitation.face.draw import draw_observation
 from ameca_imitation.face.motion import MotionConfig, MotionStage
 from ameca_imitation.io import ros_convert as rc
-from ameca_imitation.io.ros_node import publish_diagnostics
 from ameca_imitation.io.slot import LatestSlot
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.types import Frame
 from ameca_imitation_msgs.msg import FaceObservation, Keypoints
-import rclpy
-from rclpy.executors import ExternalShutdownException
+from ameca_imitation_ros import publish_diagnostics, run
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSProfile
 from sensor_msgs.msg import Image
@@ -121,12 +119,4 @@ class MotionNode(Node):
 
 
 def main(args=None):
-    rclpy.init(args=args)
-    node = MotionNode()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
+    return run(MotionNode, args)

@@ -21,13 +21,11 @@ output is a native ControlVector stamped with the camera frame it answers.
 
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
-from ameca_imitation.io.ros_node import publish_diagnostics
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.policy import make_policy
 from ameca_imitation.types import ControlVector
 from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg, FaceObservation
-import rclpy
-from rclpy.executors import ExternalShutdownException
+from ameca_imitation_ros import publish_diagnostics, run
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSProfile
 from sensor_msgs.msg import Image
@@ -80,12 +78,4 @@ class PolicyNode(Node):
 
 
 def main(args=None):
-    rclpy.init(args=args)
-    node = PolicyNode()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
+    return run(PolicyNode, args)

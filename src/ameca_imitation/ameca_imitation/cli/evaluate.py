@@ -54,6 +54,10 @@ def table_rows(results: dict) -> list[dict]:
                      'amplitude_error': float(sum(logs) / len(logs)) if logs else float('nan'),
                      'landmark_motion_distance': mean('landmark_motion_distance'),
                      'emotion_agreement': mean('emotion_agreement'),
+                     'valence_agreement': mean('valence_agreement'),
+                     'happy_correlation': mean('happy_correlation'),
+                     'twin_negative_when_person_negative':
+                         mean('twin_negative_when_person_negative'),
                      'p95_ms': mean('p95_total_ms'),
                      'energy_above_5hz': mean('energy_above_5hz'),
                      'limit_violations': int(sum(c['limit_violations'] for c in clips))})
@@ -80,13 +84,51 @@ def add_ranks(rows: list[dict]) -> list[dict]:
 
 def markdown(rows: list[dict]) -> str:
     cols = ['pipeline', 'mean_rank', 'feature_correlation', 'amplitude_error',
-            'landmark_motion_distance', 'emotion_agreement', 'twin_mae', 'p95_ms',
+            'landmark_motion_distance', 'emotion_agreement', 'valence_agreement',
+            'happy_correlation', 'twin_negative_when_person_negative', 'twin_mae', 'p95_ms',
             'energy_above_5hz', 'limit_violations']
     lines = ['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)]
     for r in rows:
         lines.append('| ' + ' | '.join(f'{r[c]:.3f}' if isinstance(r[c], float) else str(r[c])
                                        for c in cols) + ' |')
     return '\n'.join(lines)
+
+
+def plot_clips(results: dict, out: Path) -> dict:
+    """
+    Per real clip, plot the person against every pipeline's twin; return clip -> PNG paths.
+
+    ``features_<clip>.png``: the core features over time; ``emotions_<clip>.png``: the judge's
+    p(happy) and p(negative) (sum of angry, disgust, fear, sad) over time.
+    """
+    from ameca_imitation.evaluation.metrics import NEGATIVE
+    from ameca_imitation.io.plots import plot_series
+    import numpy as np
+    pipelines = {n: r['clips'] for n, r in results.items() if isinstance(r, dict) and 'clips' in r}
+    clips = sorted({c for per in pipelines.values() for c in per})
+    pngs = {}
+    for clip in clips:
+        runs = {n: per[clip]['series'] for n, per in pipelines.items()
+                if clip in per and per[clip].get('series', {}).get('time')}
+        if not runs:
+            continue
+        first = next(iter(runs.values()))
+        stem = Path(clip).stem
+        pngs[clip] = [plot_series(
+            out / f'features_{stem}.png', first['features'], np.array(first['time']),
+            np.array(first['person_features']),
+            {n: (np.array(s['time']), np.array(s['twin_features'])) for n, s in runs.items()})]
+        if 'emotions' in first:
+            def happy_negative(p, labels=first['emotions']):
+                p = np.array(p)
+                neg = [labels.index(n) for n in NEGATIVE]
+                return np.stack([p[:, labels.index('happy')], p[:, neg].sum(1)], 1)
+            pngs[clip].append(plot_series(
+                out / f'emotions_{stem}.png', ['p(happy)', 'p(negative)'],
+                np.array(first['time']), happy_negative(first['person_emotions']),
+                {n: (np.array(s['time']), happy_negative(s['twin_emotions']))
+                 for n, s in runs.items()}, zero_line=False))
+    return pngs
 
 
 def main(argv=None) -> int:
@@ -111,10 +153,16 @@ def main(argv=None) -> int:
                                                    indent=1))
     table = markdown(rows)
     (args.out / 'eval.md').write_text(table + '\n')
+    figures = ''.join(f'<h2>{html.escape(clip)}</h2>' + ''.join(
+        f'<img src="{png.name}" width="100%">' for png in pngs)
+        for clip, pngs in plot_clips(results, args.out).items())
+    details = {name: {k: v for k, v in r.items() if k != 'clips'} | {'clips': {
+        c: {k: v for k, v in d.items() if k != 'series'} for c, d in r.get('clips', {}).items()}}
+        if isinstance(r, dict) and 'clips' in r else r for name, r in results.items()}
     (args.out / 'eval.html').write_text(
         '<!doctype html><meta charset="utf-8"><title>Ameca imitation scoreboard</title>'
-        f'<h1>Scoreboard</h1><pre>{html.escape(table)}</pre><h2>Details</h2>'
-        f'<pre>{html.escape(json.dumps(results, indent=1))}</pre>', encoding='utf-8')
+        f'<h1>Scoreboard</h1><pre>{html.escape(table)}</pre>{figures}<h2>Details</h2>'
+        f'<pre>{html.escape(json.dumps(details, indent=1))}</pre>', encoding='utf-8')
     print(table)
     print(f'best pipeline by mean rank: {rows[0]["pipeline"]}')
     return 0

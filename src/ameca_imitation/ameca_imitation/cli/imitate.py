@@ -48,7 +48,7 @@ PANEL = 384            # side of each of the video's four panels, px
 CAPTIONS = ('person', 'landmarks, head pose, features', 'Ameca image animated by the person',
             'virtual Ameca: the commanded controls')
 OUTPUTS = frozenset({'imitation.mp4', 'controls.csv', 'policy.csv', 'controls.png',
-                     'features.png', 'bag', 'report.html', 'summary.json'})
+                     'features.png', 'emotions.png', 'bag', 'report.html', 'summary.json'})
 
 
 class UsageError(ValueError):
@@ -165,7 +165,7 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
     from ameca_imitation.face.motion import MotionStage
     from ameca_imitation.io import ros_convert as rc
     from ameca_imitation.io.bag import BagWriter
-    from ameca_imitation.io.plots import plot_controls, plot_features
+    from ameca_imitation.io.plots import plot_controls, plot_features, plot_series
     from ameca_imitation.twin import TwinRenderer
     from ameca_imitation.types import ControlVector, Frame
     from tqdm import tqdm
@@ -176,7 +176,8 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
     observer = MotionStage()
     observer.calibrate_on(twin.render(schema.neutral).image)
     raw_t, raw_v, filt_v, cmd_t, cmd_v, lat = [], [], [], [], [], []
-    seen_t, person_f, twin_f = [], [], []
+    seen_t, person_f, twin_f, person_p, twin_p = [], [], [], [], []
+    judge = _emotion_judge()
     stills, fps = src.stills, src.fps
     total = src.frame_count
     if max_frames is not None:
@@ -222,6 +223,9 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
                 seen_t.append(frame.stamp)
                 person_f.append([res.observation.features[n] for n in CORE_FEATURES])
                 twin_f.append([seen.features[n] for n in CORE_FEATURES])
+                if judge is not None:
+                    person_p.append(judge(frame.image, res.observation.box))
+                    twin_p.append(judge(twin_image, seen.box))
             for topic, image in images.items():
                 bag.write(topic, rc.compressed_to_msg(image, frame.stamp, bag.types), frame.stamp)
             animated = res.animated if res.animated is not None else np.zeros_like(twin_image)
@@ -257,6 +261,19 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
         plot_features(out / 'features.png', np.array(seen_t), person_f, twin_f, CORE_FEATURES)
         fidelity = {'feature_correlation': correlations(person_f, twin_f, CORE_FEATURES),
                     'amplitude_ratio': amplitude_ratios(person_f, twin_f, CORE_FEATURES)}
+        if person_p:
+            from ameca_imitation.evaluation.judge import LABELS
+            from ameca_imitation.evaluation.metrics import emotion_figures, NEGATIVE
+            person_p, twin_p = np.array(person_p), np.array(twin_p)
+            fidelity['emotions'] = emotion_figures(person_p, twin_p, LABELS)
+            neg = [LABELS.index(n) for n in NEGATIVE]
+
+            def happy_negative(p):
+                return np.stack([p[:, LABELS.index('happy')], p[:, neg].sum(1)], 1)
+            plot_series(out / 'emotions.png', ['p(happy)', 'p(negative)'], np.array(seen_t),
+                        happy_negative(person_p),
+                        {'virtual Ameca': (np.array(seen_t), happy_negative(twin_p))},
+                        zero_line=False)
     summary = {
         'input': str(src.spec), 'frames': len(lat),
         'frames_with_face': len(raw_t),
@@ -273,6 +290,16 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
     (out / 'summary.json').write_text(json.dumps(summary, indent=2))
     _write_report(out / 'report.html', summary)
     return summary
+
+
+def _emotion_judge():
+    """Return fer's emotion judge for the report, or None (logged) where it cannot load."""
+    try:
+        from ameca_imitation.evaluation.judge import EmotionJudge
+        return EmotionJudge()
+    except (ImportError, OSError, ValueError, RuntimeError) as err:
+        log.warning('no emotion judge for the report (%s)', err)
+        return None
 
 
 def _write_csv(path, names, times, values) -> None:
@@ -296,6 +323,13 @@ def _write_report(path: Path, summary: dict) -> None:
 <img src="features.png" width="900">
 <table><tr><th>feature</th><th>correlation over time</th><th>range ratio (twin / person)</th>
 </tr>{cells}</table>"""
+        if 'emotions' in fidelity:
+            rows_e = ''.join(f'<tr><td>{html.escape(k.replace("_", " "))}</td><td>'
+                             f'{"-" if v is None else f"{v:.2f}"}</td></tr>'
+                             for k, v in fidelity['emotions'].items())
+            person_vs_twin += f"""
+<h2>How an expression judge (fer) reads the person and the virtual Ameca</h2>
+<img src="emotions.png" width="600"><table>{rows_e}</table>"""
     else:
         person_vs_twin = '<p>Too few frames with both faces found to compare them.</p>'
     path.write_text(f"""<!doctype html><meta charset="utf-8"><title>Ameca imitation</title>

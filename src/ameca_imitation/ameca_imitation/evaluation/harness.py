@@ -23,7 +23,9 @@ Per pipeline (``config/pipelines/<name>.yaml``):
 * human -> twin fidelity on real clips: the same landmark model measures the person's expression
   features and the twin's (rendered from the commanded controls); correlation over time per
   feature, and the distance between their landmark motions (eye-centre distances);
-* emotion agreement: the fer judge labels the person's frame and the twin render;
+* emotions: the fer judge reads the person's frame and the twin render: label and valence
+  agreement, p(happy) correlation, the twin read negative where the person is;
+* the time series behind these (core features, emotion probabilities) for the report's plots;
 * speed and safety: per-stage latency, frames per second, smoothness, limit violations.
 """
 
@@ -32,7 +34,7 @@ import time
 
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.evaluation.metrics import (amplitude_ratios, CORE_FEATURES, correlations,
-                                                limit_violations, smoothness)
+                                                emotion_figures, limit_violations, smoothness)
 from ameca_imitation.face.features import FEATURE_NAMES
 from ameca_imitation.face.motion import MotionStage
 from ameca_imitation.face.pose import estimate_pose
@@ -92,7 +94,7 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
     observer = MotionStage()               # the same landmark model, looking at the twin
     observer.calibrate_on(twin.render(schema.neutral).image)
     pipeline.reset()
-    person, robot, motion_err, labels, stage_ms, stamp_ms = [], [], [], [], [], []
+    person, robot, motion_err, emotions, times, stage_ms, stamp_ms = [], [], [], [], [], [], []
     cmd_t, cmd = [], []
     start = time.perf_counter()
     frames = 0
@@ -116,13 +118,13 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
             obs = res.observation
             if not (obs.face_found and seen.face_found):
                 continue
+            times.append(frame.stamp)
             person.append([obs.features[n] for n in FEATURE_NAMES])
             robot.append([seen.features[n] for n in FEATURE_NAMES])
             motion_err.append(_motion_distance(pipeline, observer, obs.landmarks,
                                                seen.landmarks))
             if judge is not None:
-                labels.append((judge.label(frame.image, obs.box),
-                               judge.label(render.image, seen.box)))
+                emotions.append((judge(frame.image, obs.box), judge(render.image, seen.box)))
     wall = time.perf_counter() - start
     person, robot = np.array(person), np.array(robot)
     corr = correlations(person, robot, FEATURE_NAMES)
@@ -140,10 +142,19 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
            'p95_total_ms': float(np.percentile([s['total'] for s in stage_ms], 95)),
            'p95_stamp_latency_ms': float(np.percentile(stamp_ms, 95)) if stamp_ms else None,
            'frames_per_s_with_evaluation': frames / wall}
-    if labels:
-        out['emotion_agreement'] = float(np.mean([a == b for a, b in labels]))
-        out['person_emotions'] = {k: int(sum(a == k for a, _ in labels))
-                                  for k in sorted({a for a, _ in labels})}
+    core = [FEATURE_NAMES.index(n) for n in CORE_FEATURES]
+    out['series'] = {'time': np.round(times, 3).tolist(), 'features': list(CORE_FEATURES),
+                     'person_features': np.round(person[:, core], 4).tolist() if len(person)
+                     else [], 'twin_features': np.round(robot[:, core], 4).tolist()
+                     if len(robot) else []}
+    if emotions:
+        from ameca_imitation.evaluation.judge import LABELS
+        p_person, p_twin = (np.array(e) for e in zip(*emotions))
+        out.update(emotion_figures(p_person, p_twin, LABELS))
+        top = p_person.argmax(1)
+        out['person_emotions'] = {LABELS[k]: int((top == k).sum()) for k in sorted(set(top))}
+        out['series'].update(emotions=list(LABELS), person_emotions=np.round(p_person, 3).tolist(),
+                             twin_emotions=np.round(p_twin, 3).tolist())
     return out
 
 

@@ -71,3 +71,37 @@ def correlations(a: np.ndarray, b: np.ndarray, names) -> dict:
         else:
             out[name] = float(np.corrcoef(x[ok], y[ok])[0, 1])
     return out
+
+
+# fer's labels by valence: what "reads negative" means for crying, anger, fear and disgust.
+NEGATIVE = ('angry', 'disgust', 'fear', 'sad')
+
+
+def emotion_figures(person: np.ndarray, robot: np.ndarray, labels) -> dict:
+    """
+    Compare the judge's readings of the person and the twin, frame by frame.
+
+    ``person``, ``robot``: ``(T, 7)`` probabilities in ``labels`` order. Returns the agreement
+    of the top labels and of their valence (negative / positive = happy / neutral otherwise),
+    the correlation over time of p(happy) and of p(negative) (sum over :data:`NEGATIVE`), and
+    on the frames the person reads negative, how often the twin does too (None if never).
+    """
+    labels = list(labels)
+    neg = [labels.index(n) for n in NEGATIVE]
+    happy = labels.index('happy')
+
+    def valence(p):
+        top = p.argmax(1)
+        return np.where(np.isin(top, neg), -1, np.where(top == happy, 1, 0))
+
+    def corr(a, b):
+        return float(np.corrcoef(a, b)[0, 1]) if a.std() > 0 and b.std() > 0 else float('nan')
+
+    vp, vr = valence(person), valence(robot)
+    sad = vp == -1
+    return {'emotion_agreement': float(np.mean(person.argmax(1) == robot.argmax(1))),
+            'valence_agreement': float(np.mean(vp == vr)),
+            'happy_correlation': corr(person[:, happy], robot[:, happy]),
+            'negative_correlation': corr(person[:, neg].sum(1), robot[:, neg].sum(1)),
+            'twin_negative_when_person_negative': float(np.mean(vr[sad] == -1)) if sad.any()
+            else None}

@@ -50,14 +50,28 @@ def plot_features(path: str | Path, times: np.ndarray, person: np.ndarray, robot
     ``times`` ``(T,)`` s; ``person``, ``robot`` ``(T, F)`` model units since each one's neutral,
     one panel per name.
     """
-    cols = 4
+    return plot_series(path, names, times, person, {'virtual Ameca': (times, robot)})
+
+
+def plot_series(path: str | Path, names, times: np.ndarray, person: np.ndarray,
+                twins: dict, zero_line: bool = True) -> Path:
+    """
+    One panel per name: the person's series against one or more twins' (one line each).
+
+    ``person`` ``(T, F)`` at ``times`` ``(T,)`` s; ``twins``: label -> ``(times (T',),
+    values (T', F))``.
+    """
+    cols = min(4, len(names))
     rows = int(np.ceil(len(names) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.0 * rows), sharex=True,
                              squeeze=False)
+    colours = plt.rcParams['axes.prop_cycle'].by_key()['color']
     for ax, i in zip(axes.ravel(), range(len(names))):
         ax.plot(times, person[:, i], lw=1.0, color='0.3', label='person')
-        ax.plot(times, robot[:, i], lw=1.0, color='tab:blue', label='virtual Ameca')
-        ax.axhline(0.0, lw=0.5, color='0.8')
+        for colour, (label, (t, values)) in zip(colours, twins.items()):
+            ax.plot(t, values[:, i], lw=1.0, color=colour, label=label)
+        if zero_line:
+            ax.axhline(0.0, lw=0.5, color='0.8')
         ax.set_title(names[i].replace('_', ' '), fontsize=8)
         ax.tick_params(labelsize=7)
     return _save(fig, axes, len(names), path)

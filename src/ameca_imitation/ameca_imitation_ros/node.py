@@ -12,11 +12,47 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Diagnostics the same way from every node of the graph: its figures on /diagnostics."""
+"""Start, spin and stop a node the same way in every process; publish its /diagnostics."""
 
 from typing import Callable
 
+from ameca_imitation.capture import CaptureError
 from ameca_imitation.io.ros_convert import diagnostics_to_msg, RosTypes
+from ameca_imitation.weights import CheckpointError
+import rclpy
+from rclpy.executors import ExternalShutdownException
+
+# Unusable parameters, input or weights: the node says so in one line and exits with 2.
+STARTUP_ERRORS = (ValueError, OSError, CaptureError, CheckpointError)
+
+
+def run(make_node: Callable, args=None) -> int:
+    """
+    Run the node ``make_node()`` builds until SIGINT or shutdown; return the exit status.
+
+    SIGINT (Ctrl-C, or ``ros2 launch`` stopping) ends the spin; ``destroy_node`` then stops the
+    node's own threads before the context is shut down. A node that cannot start logs the
+    reason in one line (no traceback) and the process exits with 2.
+    """
+    rclpy.init(args=args)
+    node = None
+    status = 0
+    try:
+        node = make_node()
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    except STARTUP_ERRORS as err:
+        if node is not None:            # a failure while running is a bug: show it whole
+            raise
+        rclpy.logging.get_logger(getattr(make_node, '__name__', 'node')).error(
+            f'cannot start: {err}')
+        status = 2
+    finally:
+        if node is not None:
+            node.destroy_node()
+        rclpy.try_shutdown()
+    return status
 
 
 def publish_diagnostics(node, types: RosTypes, figures: Callable, period_s: float = 1.0):
@@ -25,7 +61,6 @@ def publish_diagnostics(node, types: RosTypes, figures: Callable, period_s: floa
 
     ``figures()`` returns a dict of named figures, or ``(figures, level, message)`` with level
     0 OK, 1 WARN, 2 ERROR. The status is named by the node's full name (namespace included).
-    Duck-typed over the node (an rclpy ``Node``), so the library never imports rclpy.
     """
     pub = node.create_publisher(types.DiagnosticArray, '/diagnostics', 10)
 

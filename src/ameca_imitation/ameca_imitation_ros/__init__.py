@@ -1,0 +1,24 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+What the graph's nodes share: ``run`` (start, spin, stop) and ``publish_diagnostics``.
+
+The ROS side of the library, beside the ROS-free core (``ameca_imitation``, which never imports
+rclpy); the three node packages import it.
+"""
+
+from ameca_imitation_ros.node import publish_diagnostics, run
+
+__all__ = ['publish_diagnostics', 'run']
