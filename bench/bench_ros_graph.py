@@ -20,7 +20,7 @@ The imitation graph under real rclpy on the real clip: transport, rates, latency
 Needs `make test` first (ROS 2 in the .venv, the colcon install/ tree). Plays the WolfgangLanger
 clip once (472 frames at 30 fps) through the launch file's nodes (tests/ros/graph.py), twice,
 with the twin driver: twin off (``twin:=false``, nobody watching) and twin on (the animator node
-runs; a viewer subscribes to the animated and the twin images, as rviz would). Latency: camera
+runs; a viewer subscribes to the debug, animated and twin images, as rviz would). Latency: camera
 stamp to the first /ameca/command carrying it, at a subscriber; the trajectory stage's smoothing
 lag comes on top (reported by bench_realtime.py). Frames published (each node's /diagnostics)
 against received (the motion node; the viewer) on every image topic.
@@ -84,7 +84,7 @@ def run(twin: bool, clip: Path, logs: Path) -> dict:
     probe.listen('/diagnostics', DiagnosticArray)
     probe.listen(f'{ns}/face/observation', FaceObservation)
     probe.listen(f'{ns}/ameca/command', ControlVector)
-    viewed = ['animator/image', 'ameca/twin_image'] if twin else []
+    viewed = ['face/debug_image', 'animator/image', 'ameca/twin_image'] if twin else []
     for name in viewed:
         probe.listen(f'{ns}/{name}', Image, qos_profile_sensor_data)
     try:
@@ -103,6 +103,7 @@ def run(twin: bool, clip: Path, logs: Path) -> dict:
     camera, motion = figures_of(probe, ns, 'camera_node'), figures_of(probe, ns, 'motion_node')
     published, received = int(camera['published']), int(motion['received'])
     published_by = {
+        'face/debug_image': int(motion.get('debug_images', 0)),
         'animator/image': int(figures_of(probe, ns, 'animator_node').get('published', 0)),
         'ameca/twin_image': int(figures_of(probe, ns, 'driver_node').get('twin_images', 0))}
     # Latency: each camera stamp's first command, received here (the same machine's clock).

@@ -49,8 +49,8 @@ ARGUMENTS = {
     'autostart': ('true', 'configure and activate the driver lifecycle node'),
     'rviz': ('false', 'start rviz2 with the camera, debug, animated and twin images'),
     'params_file': ('', 'node parameters (default: the installed config/imitation.yaml)'),
-    'fastdds_profile': ('', 'Fast DDS profile of every node (default: $FASTDDS_DEFAULT_PROFILES_FILE, '
-                            'else the installed shared-memory config/fastdds_shm.xml)'),
+    'fastdds_profile': ('', "Fast DDS profile for every node (default: the environment's "
+                            'FASTDDS_DEFAULT_PROFILES_FILE, else config/fastdds_shm.xml)'),
 }
 
 

@@ -54,12 +54,13 @@ class MotionNode(Node):
         self._obs_pub = self.create_publisher(FaceObservation, 'face/observation', keep_newest)
         self._kp_pub = self.create_publisher(Keypoints, 'face/keypoints', keep_newest)
         self._debug_pub = self.create_publisher(Image, 'face/debug_image', qos_profile_sensor_data)
-        self._received = 0
+        self._received = self._debug_images = 0
         self.create_subscription(Image, 'camera/image_raw', self._on_image,
                                  qos_profile_sensor_data)
         self.create_service(Trigger, 'face/recalibrate', self._recalibrate)
         publish_diagnostics(self, self._types, lambda: dict(
-            self._stats.summary(), received=self._received, dropped_frames=self._slot.dropped))
+            self._stats.summary(), received=self._received, dropped_frames=self._slot.dropped,
+            debug_images=self._debug_images))
         self._running = True
         self._worker = threading.Thread(target=self._work, daemon=True)
         self._worker.start()
@@ -102,6 +103,7 @@ class MotionNode(Node):
                 and self._debug_pub.get_subscription_count() > 0):
             self._debug_pub.publish(rc.image_to_msg(draw_observation(image, obs), frame.stamp,
                                                     self._types))
+            self._debug_images += 1
         self._stats.add(self.get_clock().now().nanoseconds * 1e-9, frame.stamp)
         return 1
 
