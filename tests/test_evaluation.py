@@ -38,6 +38,12 @@ def test_scoreboard_small(tmp_path):
     assert 0.2 < clip['core_amplitude_ratio']['lip_corner_left'] < 5
     assert 0 <= row['amplitude_error'] < 2
     assert (tmp_path / 'eval.html').is_file() and (tmp_path / 'eval.md').is_file()
+    # Portraits alone: the hand-tuned gains open the jaw most for her laugh, close the lids most
+    # for her crying, raise the corners for his smile, and follow the twin's known poses.
+    checks = data['results']['retarget']['stills']['checks']
+    assert checks['widest mouth, most open jaw'] and checks['shut eyes, lowest lids']
+    assert checks['a smile raises the corners'] and checks['twin jaw open reads open']
+    assert row['still_orderings'] >= 5 / 7
     report = (tmp_path / 'eval.html').read_text()
     assert 'features_single_face.png' in report and 'emotions_single_face.png' in report
     assert (tmp_path / 'emotions_single_face.png').is_file()

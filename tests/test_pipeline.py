@@ -100,3 +100,25 @@ def test_a_folder_can_be_one_persons_sequence(clip, tmp_path):
         assert not src.stills and src.fps == 30.0
     with open_source(str(tmp_path / 'seq' / '000.png')) as src:      # one image: a still
         assert src.stills and src.frame_count == 1
+
+
+def test_a_still_does_not_start_from_the_previous_frames_face(clip, schema):
+    """A portrait gives the controls it gives alone, whatever came before (a video, portraits)."""
+    from ameca_imitation.evaluation.harness import EvalConfig, twin_round_trip
+    from ameca_imitation.evaluation.stills import _frame_at
+    from ameca_imitation.types import Frame
+    laugh = _frame_at(clip('WolfgangLanger_Pexels.mp4'), 400)
+    fresh = Pipeline.from_config('retarget')
+    alone = fresh.step(Frame(laugh, 0.0, 0), 1.0, still=True).policy.values
+    fresh.close()
+    pipe = Pipeline.from_config('retarget')
+    # A video first (the scoreboard's twin clips), then another portrait of her.
+    twin_round_trip(pipe, schema, EvalConfig(twin_clips=1))
+    for index in (10, 400):
+        pipe.reset()
+        pipe.step(Frame(_frame_at(clip('WolfgangLanger_Pexels.mp4'), index), 0.0, 0), 1.0,
+                  still=True)
+    pipe.reset()
+    after = pipe.step(Frame(laugh, 0.0, 0), 1.0, still=True).policy.values
+    pipe.close()
+    assert np.allclose(after, alone, atol=1e-6)

@@ -118,9 +118,12 @@ def test_active_driver_forwards_commands_with_camera_stamps(graph, robot):
     # up to 4 % seen in the full suite. The graph's own transport is counted exactly elsewhere.)
     assert np.mean([o in cameras for o in observations]) > 0.9
     assert set(policy) <= set(observations)
+    # A command's stamp is a frame's (a few of which the probe itself may have missed on every
+    # topic under load), never the trajectory stage's own clock while it had input.
+    frames = cameras | set(observations) | set(policy)
     sent = [round(v[0], 6) for _, v in vectors if v[0] >= min(cameras) - 1e-6]
-    assert len(sent) > 50 and np.mean([s in set(policy) for s in sent]) > 0.95, \
-        (len(sent), np.mean([s in set(policy) for s in sent]))
+    assert len(sent) > 50 and np.mean([s in frames for s in sent]) > 0.95, \
+        (len(sent), np.mean([s in frames for s in sent]))
     assert all(len(v) == 31 for _, v in vectors)
 
 

@@ -14,6 +14,7 @@
 
 """Start, spin and stop a node the same way in every process; publish its /diagnostics."""
 
+import time
 from typing import Callable
 
 from ameca_imitation.capture import CaptureError
@@ -42,6 +43,11 @@ def run(make_node: Callable, args=None) -> int:
         rclpy.spin(node)
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
+    except RuntimeError:
+        # A SIGINT that lands while rclpy converts a message it is taking surfaces as pybind's
+        # "Unable to convert call argument" instead of the shutdown: a stop, not a failure.
+        if not _shutting_down():
+            raise
     except STARTUP_ERRORS as err:
         if node is not None:            # a failure while running is a bug: show it whole
             raise
@@ -53,6 +59,16 @@ def run(make_node: Callable, args=None) -> int:
             node.destroy_node()
         rclpy.try_shutdown()
     return status
+
+
+def _shutting_down(wait_s: float = 1.0) -> bool:
+    """Tell whether the context is (or within ``wait_s`` becomes) shut down by a signal."""
+    end = time.monotonic() + wait_s
+    while rclpy.ok():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def publish_diagnostics(node, types: RosTypes, figures: Callable, period_s: float = 1.0):

@@ -26,6 +26,8 @@ Per pipeline (``config/pipelines/<name>.yaml``):
 * emotions: the fer judge reads the person's frame and the twin render: label and valence
   agreement, p(happy) correlation, the twin read negative where the person is;
 * the time series behind these (core features, emotion probabilities) for the report's plots;
+* stills: portraits each measured alone, and whether the controls order as the faces do
+  (``evaluation/stills.py``);
 * speed and safety: per-stage latency, frames per second, smoothness, limit violations.
 """
 
@@ -188,9 +190,12 @@ def evaluate(cfg: EvalConfig) -> dict:
         from ameca_imitation.evaluation.judge import judge_library
         results['judge_on_twin_library'] = judge_library(TwinRenderer(schema, size=cfg.twin_size),
                                                          ExpressionLibrary(schema))
+    from ameca_imitation.evaluation.stills import still_images, still_orderings
+    stills = still_images(schema, size=cfg.twin_size)
     for name in cfg.pipelines:
         pipeline = Pipeline.from_config(name)
-        entry = {'twin_round_trip': twin_round_trip(pipeline, schema, cfg), 'clips': {}}
+        entry = {'twin_round_trip': twin_round_trip(pipeline, schema, cfg),
+                 'stills': still_orderings(pipeline, schema, stills), 'clips': {}}
         for clip in cfg.clips:
             entry['clips'][clip] = real_clip(pipeline, schema, fetch_clip(clip), cfg, judge)
         pipeline.close()

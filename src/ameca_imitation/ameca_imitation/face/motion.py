@@ -14,7 +14,7 @@
 
 """The motion stage: frame -> main face -> landmarks, head pose, features and keypoints."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ameca_imitation.face import keypoints as kp
 from ameca_imitation.face.features import FeatureConfig, FeatureExtractor
@@ -39,6 +39,7 @@ class MotionStage:
     def __init__(self, config: MotionConfig | None = None):
         self.config = config or MotionConfig()
         self.detector = FaceMeshDetector(self.config.landmarks)
+        self._still_detector = None     # made on the first still: no tracking across portraits
         self.tracker = MainFaceTracker(self.config.tracker)
         self.features = FeatureExtractor(self.config.features)
         self._neutral_model = None      # neutral landmarks in model space, for Jacobians
@@ -80,10 +81,15 @@ class MotionStage:
         One frame in; the observation (explicit "no face" if none) and keypoints out.
 
         ``still``: the frame is a portrait of its own, measured against the population neutral
-        and leaving the stream's neutral untouched.
+        and leaving the stream's neutral untouched; its landmarks are found afresh (the video
+        detector would start from the previous frame's face).
         """
         h, w = frame.image.shape[:2]
-        face = self.tracker.update(self.detector.detect(frame.image))
+        if still and self._still_detector is None:
+            self._still_detector = FaceMeshDetector(replace(self.config.landmarks,
+                                                            static_images=True))
+        detector = self._still_detector if still else self.detector
+        face = self.tracker.update(detector.detect(frame.image))
         if face is None:
             return FaceObservation.no_face(frame.stamp, (w, h)), None
         fit, (pitch, yaw, roll) = estimate_pose(face.landmarks)
@@ -113,3 +119,5 @@ class MotionStage:
 
     def close(self) -> None:
         self.detector.close()
+        if self._still_detector is not None:
+            self._still_detector.close()
