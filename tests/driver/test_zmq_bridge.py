@@ -128,7 +128,12 @@ def test_a_stalled_bridge_gets_the_newest_vector_and_drops_old_stamps(schema, en
             driver.send(2.0 + k * 0.02, v)
         time.sleep(0.2)
         bridge.poll(time.monotonic())
-        assert bridge.demand[yaw] == pytest.approx(-10 + 399 * 0.05, abs=1e-4)
+        # The first tick after the stall applies one of the newest (a backlog would give the
+        # oldest queued, k = 176); on a busy machine the last ones may still be in flight (k 384
+        # seen with three busy processes on two cores), so: one of the last hundred.
+        assert bridge.demand[yaw] >= -10 + 300 * 0.05
+        assert poll_until(bridge, lambda: bridge.demand[yaw] == pytest.approx(-10 + 399 * 0.05,
+                                                                              abs=1e-4))
         newest = bridge.last_stamp
         old = schema.neutral.copy()
         old[yaw] = 5.0
