@@ -13,9 +13,7 @@
 # limitations under the License.
 
 """
-The ROS-free core ``ameca_imitation`` and ``ameca_imitation_ros``, what the nodes share (rclpy).
-
-``pip install -e src/ameca_imitation`` or build with colcon (ament_python).
+The ROS-free core: ``pip install -e src/ameca_imitation`` or build with colcon (ament_python).
 
 Python dependencies are pinned in the repository's ``requirements.txt`` (``make setup`` installs
 them); on a ROS machine rosdep installs the keys in ``package.xml``. Console scripts go to
@@ -58,8 +56,7 @@ setup(
     zip_safe=True,
     maintainer='Ameca imitation maintainers',
     maintainer_email='maintainers@ameca-imitation.invalid',
-    description='ROS-free core of the Ameca facial-expression imitation suite, and the '
-                'helpers its ROS 2 nodes share.',
+    description='ROS-free core of the Ameca facial-expression imitation suite.',
     license='Apache-2.0',
     python_requires='>=3.10',
     extras_require={'test': ['pytest']},

@@ -33,9 +33,11 @@ import time
 from ameca_imitation.controls import ControlError, ControlSchema
 from ameca_imitation.driver import CommandWatchdog, make_driver
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics, run
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg
-from ameca_imitation_ros import publish_diagnostics, run
+import rclpy
+import rclpy.executors  # noqa: F401 - run() reads ExternalShutdownException
 from rclpy.lifecycle import LifecycleNode, TransitionCallbackReturn
 from rclpy.qos import qos_profile_sensor_data, QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image
@@ -169,4 +171,4 @@ class DriverNode(LifecycleNode):
 
 
 def main(args=None):
-    return run(DriverNode, args)
+    return run(rclpy, DriverNode, args)

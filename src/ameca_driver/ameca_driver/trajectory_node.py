@@ -18,11 +18,13 @@ import dataclasses
 
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics, run
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.trajectory import TrajectoryConfig, TrajectoryStage
 from ameca_imitation.types import ControlVector
 from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg
-from ameca_imitation_ros import publish_diagnostics, run
+import rclpy
+import rclpy.executors  # noqa: F401 - run() reads ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 
@@ -84,4 +86,4 @@ class TrajectoryNode(Node):
 
 
 def main(args=None):
-    return run(TrajectoryNode, args)
+    return run(rclpy, TrajectoryNode, args)

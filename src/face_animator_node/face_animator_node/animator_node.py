@@ -23,10 +23,12 @@ is animated only while someone subscribes to animator/image (the image policy, o
 from ameca_imitation.animation import AnimatorStage
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics, run
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation_msgs.msg import FaceObservation
-from ameca_imitation_ros import publish_diagnostics, run
+import rclpy
+import rclpy.executors  # noqa: F401 - run() reads ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSProfile
 from sensor_msgs.msg import Image
@@ -61,4 +63,4 @@ class AnimatorNode(Node):
 
 
 def main(args=None):
-    return run(AnimatorNode, args)
+    return run(rclpy, AnimatorNode, args)

@@ -23,8 +23,10 @@ import time
 
 from ameca_imitation.capture import open_source
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics, run
 from ameca_imitation.io.stats import RateLatency
-from ameca_imitation_ros import publish_diagnostics, run
+import rclpy
+import rclpy.executors  # noqa: F401 - run() reads ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data
 from sensor_msgs.msg import Image
@@ -100,4 +102,4 @@ class CameraNode(Node):
 
 
 def main(args=None):
-    return run(CameraNode, args)
+    return run(rclpy, CameraNode, args)

@@ -25,11 +25,13 @@ import threading
 from ameca_imitation.face.draw import draw_observation
 from ameca_imitation.face.motion import MotionConfig, MotionStage
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics, run
 from ameca_imitation.io.slot import LatestSlot
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.types import Frame
 from ameca_imitation_msgs.msg import FaceObservation, Keypoints
-from ameca_imitation_ros import publish_diagnostics, run
+import rclpy
+import rclpy.executors  # noqa: F401 - run() reads ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSProfile
 from sensor_msgs.msg import Image
@@ -121,4 +123,4 @@ class MotionNode(Node):
 
 
 def main(args=None):
-    return run(MotionNode, args)
+    return run(rclpy, MotionNode, args)

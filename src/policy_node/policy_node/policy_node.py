@@ -21,11 +21,13 @@ output is a native ControlVector stamped with the camera frame it answers.
 
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
+from ameca_imitation.io.ros_node import publish_diagnostics, run
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.policy import make_policy
 from ameca_imitation.types import ControlVector
 from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg, FaceObservation
-from ameca_imitation_ros import publish_diagnostics, run
+import rclpy
+import rclpy.executors  # noqa: F401 - run() reads ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import qos_profile_sensor_data, QoSProfile
 from sensor_msgs.msg import Image
@@ -78,4 +80,4 @@ class PolicyNode(Node):
 
 
 def main(args=None):
-    return run(PolicyNode, args)
+    return run(rclpy, PolicyNode, args)

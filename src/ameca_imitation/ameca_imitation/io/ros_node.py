@@ -12,7 +12,12 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Start, spin and stop a node the same way in every process; publish its /diagnostics."""
+"""
+Start, spin and stop a node the same way in every process; publish its /diagnostics.
+
+The library never imports rclpy: each node hands in its own ``rclpy`` module (``run(rclpy,
+Node)``) and its node object, and these work through them.
+"""
 
 import time
 from typing import Callable
@@ -20,14 +25,12 @@ from typing import Callable
 from ameca_imitation.capture import CaptureError
 from ameca_imitation.io.ros_convert import diagnostics_to_msg, RosTypes
 from ameca_imitation.weights import CheckpointError
-import rclpy
-from rclpy.executors import ExternalShutdownException
 
 # Unusable parameters, input or weights: the node says so in one line and exits with 2.
 STARTUP_ERRORS = (ValueError, OSError, CaptureError, CheckpointError)
 
 
-def run(make_node: Callable, args=None) -> int:
+def run(rclpy, make_node: Callable, args=None) -> int:
     """
     Run the node ``make_node()`` builds until SIGINT or shutdown; return the exit status.
 
@@ -35,18 +38,19 @@ def run(make_node: Callable, args=None) -> int:
     node's own threads before the context is shut down. A node that cannot start logs the
     reason in one line (no traceback) and the process exits with 2.
     """
+    from_shutdown = rclpy.executors.ExternalShutdownException
     rclpy.init(args=args)
     node = None
     status = 0
     try:
         node = make_node()
         rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
+    except (KeyboardInterrupt, from_shutdown):
         pass
     except RuntimeError:
         # A SIGINT that lands while rclpy converts a message it is taking surfaces as pybind's
         # "Unable to convert call argument" instead of the shutdown: a stop, not a failure.
-        if not _shutting_down():
+        if not _shutting_down(rclpy):
             raise
     except STARTUP_ERRORS as err:
         if node is not None:            # a failure while running is a bug: show it whole
@@ -61,7 +65,7 @@ def run(make_node: Callable, args=None) -> int:
     return status
 
 
-def _shutting_down(wait_s: float = 1.0) -> bool:
+def _shutting_down(rclpy, wait_s: float = 1.0) -> bool:
     """Tell whether the context is (or within ``wait_s`` becomes) shut down by a signal."""
     end = time.monotonic() + wait_s
     while rclpy.ok():
