@@ -117,7 +117,10 @@ def test_active_driver_forwards_commands_with_camera_stamps(graph, robot):
     # (The probe, a Python subscriber sharing two busy cores, itself misses a few 0.7 MB frames:
     # up to 4 % seen in the full suite. The graph's own transport is counted exactly elsewhere.)
     assert np.mean([o in cameras for o in observations]) > 0.9
-    assert set(policy) <= set(observations)
+    # Likewise from the first observation the probe saw (its subscription to each topic is
+    # matched on its own, so one topic's first messages may reach it later than another's).
+    policy_seen = [p for p in policy if p >= min(observations) - 1e-6]
+    assert len(policy_seen) > 20 and np.mean([p in set(observations) for p in policy_seen]) > 0.95
     # A command's stamp is a frame's (a few of which the probe itself may have missed on every
     # topic under load), never the trajectory stage's own clock while it had input.
     frames = cameras | set(observations) | set(policy)
