@@ -42,6 +42,9 @@ ARGUMENTS = {
     'mode': ('feature', 'policy input: feature (face/observation) or image (animator/image)'),
     'policy': ('feature', 'feature (default, best on people) | retarget | mesh | image | x2cnet'),
     'weights': ('', 'checkpoint folder of a learned policy (empty: shipped default)'),
+    'animator': ('landmark_warp', 'landmark_warp (no weights) | liveportrait | fomm | '
+                                  'face_vid2vid | monkey_net'),
+    'animator_weights': ('', 'weights of a learned animator (file or folder)'),
     'driver': ('twin', 'twin (virtual Ameca) or zmq (the robot bridge)'),
     'robot_address': ('tcp://127.0.0.1:5555', 'ZeroMQ bind address of the zmq driver'),
     'namespace': ('', 'namespace for every node and topic'),
@@ -91,7 +94,9 @@ def generate_launch_description():
         PushRosNamespace(arg('namespace')),
         node('face_animator_node', 'camera_node', {'source': arg('input')}),
         node('face_animator_node', 'motion_node'),
-        node('face_animator_node', 'animator_node', condition=IfCondition(run_animator)),
+        node('face_animator_node', 'animator_node', {
+            'animator': arg('animator'), 'animator_weights': arg('animator_weights')},
+            condition=IfCondition(run_animator)),
         node('policy_node', 'policy_node', {'mode': arg('mode'), 'policy': arg('policy'),
                                             'weights': arg('weights')}),
         node('ameca_driver', 'trajectory_node'),

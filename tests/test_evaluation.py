@@ -17,7 +17,10 @@
 import json
 
 import pytest
+import torch
 
+from ameca_imitation.animation.training import AnimatorTrainConfig, save_animator
+from ameca_imitation.animation.zoo import build_animator
 from ameca_imitation.cli.evaluate import main
 
 
@@ -47,6 +50,28 @@ def test_scoreboard_small(tmp_path):
     report = (tmp_path / 'eval.html').read_text()
     assert 'features_single_face.png' in report and 'emotions_single_face.png' in report
     assert (tmp_path / 'emotions_single_face.png').is_file()
+
+
+def test_scoreboard_with_a_learned_animator_skips_what_has_no_weights(tmp_path, monkeypatch):
+    monkeypatch.setenv('AMECA_IMITATION_WEIGHTS', str(tmp_path / 'empty'))
+    torch.manual_seed(0)
+    folder = tmp_path / 'fomm'
+    save_animator(folder, build_animator('fomm'), AnimatorTrainConfig(model='fomm'),
+                  {'size': 64})
+    out = tmp_path / 'eval'
+    assert main(['--out', str(out), '--pipelines', 'image', 'mimetician', '--clips',
+                 'single_face.mp4', '--twin-clips', '1', '--max-frames', '24', '--no-judge',
+                 '--animator', 'fomm', '--animator-weights', str(folder)]) == 0
+    data = json.loads((out / 'eval.json').read_text())
+    assert 'x2control.pth' in data['results']['mimetician']['skipped']
+    assert [row['pipeline'] for row in data['summary']] == ['image']
+    image = data['results']['image']
+    assert image['twin_round_trip']['frames'] > 50
+    clip = image['clips']['single_face.mp4']
+    assert clip['frames'] == 24 and 0 < clip['frames_animated'] <= 24
+    assert clip['frames_compared'] > 15 and clip['limit_violations'] == 0
+    # Nothing to evaluate: one line, exit 2.
+    assert main(['--out', str(out), '--pipelines', 'mimetician', '--no-judge']) == 2
 
 
 def test_amplitude_ratio_is_the_twins_range_over_the_persons():

@@ -20,6 +20,7 @@ import sys
 
 CONFIG_ENV = 'AMECA_IMITATION_CONFIG'
 CACHE_ENV = 'AMECA_IMITATION_CACHE'
+WEIGHTS_ENV = 'AMECA_IMITATION_WEIGHTS'
 
 
 def config_dir() -> Path:
@@ -61,3 +62,23 @@ def cache_dir() -> Path:
     path = Path(root)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def weights_dir() -> Path:
+    """Where weights named by a relative path are found: ``$AMECA_IMITATION_WEIGHTS``, else
+    ``weights/`` in the cache folder (official files a user downloaded go there)."""
+    return Path(os.environ.get(WEIGHTS_ENV) or cache_dir() / 'weights')
+
+
+def find_weights(name: str) -> Path:
+    """
+    Resolve a weights path of a pipeline YAML: as given (absolute, or relative to the working
+    folder), else under :func:`weights_dir`. Raises ``FileNotFoundError`` naming both places.
+    """
+    path = Path(name).expanduser()
+    if path.exists():
+        return path
+    if not path.is_absolute() and (weights_dir() / path).exists():
+        return weights_dir() / path
+    raise FileNotFoundError(f'weights {name!r} not found (looked in the working folder and in '
+                            f'{weights_dir()}, ${WEIGHTS_ENV})')

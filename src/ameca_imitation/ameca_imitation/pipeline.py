@@ -21,14 +21,13 @@ trajectory node's timer does.
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 import time
 
-from ameca_imitation.animation import AnimatorStage
-from ameca_imitation.config import load_yaml
+from ameca_imitation.animation import AnimatorConfig, AnimatorStage
+from ameca_imitation.config import from_mapping, load_yaml
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.face.motion import MotionStage
-from ameca_imitation.paths import config_dir
+from ameca_imitation.paths import config_dir, find_weights
 from ameca_imitation.policy import make_policy, POLICIES, RetargetPolicy
 from ameca_imitation.trajectory import TrajectoryStage
 from ameca_imitation.twin import TwinRenderer
@@ -46,7 +45,9 @@ class StepResult:
     What one camera frame produced.
 
     ``commands``: ``(M, N)`` robot-rate commands issued until the next frame, at
-    ``command_times`` ``(M,)`` s; ``latency``: seconds spent per stage.
+    ``command_times`` ``(M,)`` s; ``latency``: seconds spent per stage. ``animated`` is the
+    newest animated image; ``animated_fresh`` says whether this frame made it (a slow animator
+    that keeps up skips the frames it could not have taken live).
     """
 
     frame: Frame
@@ -55,17 +56,22 @@ class StepResult:
     policy: ControlVector | None
     filtered: np.ndarray | None
     animated: np.ndarray | None
+    animated_fresh: bool
     commands: np.ndarray
     command_times: np.ndarray
     latency: dict
 
 
 class Pipeline:
-    """``animate``: also move Ameca's neutral image with the person (image policies need it)."""
+    """
+    ``animate``: also move Ameca's neutral image with the person (image policies need it),
+    with the animator of ``animator`` (default: the landmark warp).
+    """
 
     def __init__(self, schema: ControlSchema | None = None, policy=None,
                  trajectory: TrajectoryStage | None = None, motion: MotionStage | None = None,
-                 animate: bool = False, animator_size: int = 256):
+                 animate: bool = False, animator_size: int = 256,
+                 animator: AnimatorConfig | None = None):
         self.schema = schema or ControlSchema.default()
         self.motion = motion or MotionStage()
         self.policy = policy or RetargetPolicy(self.schema)
@@ -74,8 +80,10 @@ class Pipeline:
         self.animator = None
         if animate or self.image_policy:
             neutral = TwinRenderer(self.schema, size=animator_size).render(self.schema.neutral)
-            self.animator = AnimatorStage(neutral.image, neutral.landmarks)
+            self.animator = AnimatorStage(neutral.image, neutral.landmarks, animator)
         self._next_tick = None
+        self._animated, self._animator_free = None, -np.inf
+        self.animated_frames = 0
 
     @staticmethod
     def read_config(name: str = DEFAULT_PIPELINE) -> tuple[str, dict]:
@@ -96,27 +104,45 @@ class Pipeline:
             raise ValueError(f'{path}: not valid YAML ({" ".join(str(err).split())})') from None
         if not isinstance(data, dict):
             raise ValueError(f'{path}: expected a mapping of pipeline settings')
-        unknown = set(data) - {'policy', 'weights', 'animate', 'mirror', 'gains', 'solver'}
+        unknown = set(data) - {'policy', 'weights', 'animate', 'animator', 'mirror', 'gains',
+                               'solver'}
         if unknown:
             raise ValueError(f'{path}: unknown keys {sorted(unknown)}')
         if data.get('policy') not in POLICIES:
             raise ValueError(f'{path}: policy {data.get("policy")!r} is not one of '
                              f'{sorted(POLICIES)}')
-        weights = data.get('weights') or ''
-        if weights and not Path(weights).exists():
-            raise FileNotFoundError(f'{path}: weights {weights!r} not found')
-        return path, data
+        data = dict(data)
+        try:
+            if data.get('weights'):
+                data['weights'] = str(find_weights(data['weights']))
+            animator = from_mapping(AnimatorConfig, data.get('animator'), f'{path}:animator')
+            if animator.weights:
+                animator.weights = str(find_weights(animator.weights))
+        except FileNotFoundError as err:
+            raise FileNotFoundError(f'{path}: {err}') from None
+        return path, {**data, 'animator': animator}
 
     @classmethod
-    def from_config(cls, name: str = DEFAULT_PIPELINE, animate: bool | None = None) -> 'Pipeline':
-        """Build from ``config/pipelines/<name>.yaml`` (or a path to such a file)."""
+    def from_config(cls, name: str = DEFAULT_PIPELINE, animate: bool | None = None,
+                    **animator) -> 'Pipeline':
+        """
+        Build from ``config/pipelines/<name>.yaml`` (or a path to such a file).
+
+        ``animator``: :class:`AnimatorConfig` fields that override the file's (e.g. ``model``,
+        ``weights``).
+        """
         path, data = cls.read_config(name)
+        if animator:
+            if animator.get('weights'):
+                animator['weights'] = str(find_weights(animator['weights']))
+            data['animator'] = from_mapping(AnimatorConfig, {
+                **vars(data['animator']), **animator}, 'animator')
         schema = ControlSchema.default()
         # Hand-made policies read their settings from the pipeline YAML itself.
         weights = path if data['policy'] in ('retarget', 'mesh') else (data.get('weights') or None)
         policy = make_policy(data['policy'], schema, weights)
         return cls(schema, policy, animate=data.get('animate', False) if animate is None
-                   else animate)
+                   else animate, animator=data['animator'])
 
     def step(self, frame: Frame, next_stamp: float, still: bool = False) -> StepResult:
         """
@@ -127,10 +153,16 @@ class Pipeline:
         t0 = time.perf_counter()
         obs, kps = self.motion.process(frame, still=still)
         t1 = time.perf_counter()
-        animated = None if self.animator is None else self.animator(obs)
+        # A slow animator that keeps up takes only the frames a live one would have been free for.
+        fresh = self.animator is not None and frame.stamp >= self._animator_free
+        if fresh:
+            self._animated = self.animator(obs, frame.image)
+            self.animated_frames += 1
         t2 = time.perf_counter()
+        if fresh and self.animator.config.learned and self.animator.config.keep_up:
+            self._animator_free = frame.stamp + (t2 - t1)      # busy until then, as live
         if self.image_policy:
-            values = self.policy(animated) if obs.face_found else None
+            values = self.policy(self._animated) if fresh and obs.face_found else None
         else:
             values = self.policy(obs)
         t3 = time.perf_counter()
@@ -150,7 +182,7 @@ class Pipeline:
         latency = {'motion': t1 - t0, 'animator': t2 - t1, 'policy': t3 - t2,
                    'trajectory': (t4 - t3) / max(len(times), 1), 'total': t4 - t0}
         filtered = self.trajectory.filtered if cv is not None else None
-        return StepResult(frame, obs, kps, cv, filtered, animated,
+        return StepResult(frame, obs, kps, cv, filtered, self._animated, fresh,
                           np.array(commands).reshape(-1, len(self.schema)), np.array(times),
                           latency)
 
@@ -163,6 +195,7 @@ class Pipeline:
         if self.animator is not None:
             self.animator.reset()
         self._next_tick = None
+        self._animated, self._animator_free = None, -np.inf
 
     def close(self) -> None:
         self.motion.close()

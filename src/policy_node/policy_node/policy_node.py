@@ -23,6 +23,7 @@ from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
 from ameca_imitation.io.ros_node import publish_diagnostics, run
 from ameca_imitation.io.stats import RateLatency
+from ameca_imitation.paths import find_weights
 from ameca_imitation.policy import make_policy
 from ameca_imitation.types import ControlVector
 from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg, FaceObservation
@@ -49,8 +50,9 @@ class PolicyNode(Node):
         if mode not in ('feature', 'image'):
             raise ValueError(f"policy_node: mode must be 'feature' or 'image', got {mode!r}")
         self._schema = ControlSchema.default()
+        weights = self.get_parameter('weights').value
         self._policy = make_policy(self.get_parameter('policy').value, self._schema,
-                                   self.get_parameter('weights').value or None)
+                                   str(find_weights(weights)) if weights else None)
         if self._policy.input_kind != mode:
             raise ValueError(f'policy {self.get_parameter("policy").value!r} reads '
                              f'{self._policy.input_kind} input, but mode is {mode!r}')

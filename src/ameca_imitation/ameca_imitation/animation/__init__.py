@@ -18,12 +18,14 @@ Image animation: move a source face (Ameca's neutral image) with a person's moti
 ``blocks`` (shared layers), ``monkey_net``, ``fomm``, ``face_vid2vid``, ``liveportrait/`` (the
 models), ``checkpoints`` (official files, strictly), ``zoo`` (small trainable configurations
 behind one interface), ``training`` + ``metrics`` (self-supervised training, L1/AKD/MKR),
-``landmark_warp`` + ``driving`` + ``stage`` (the weight-free animator the pipeline runs), and
+``landmark_warp`` + ``driving`` (the weight-free animator), ``learned`` + ``framing`` (the four
+models at run time, from official files or our checkpoints), ``stage`` (the animator the
+pipeline and the animator node run, chosen by :class:`AnimatorConfig`), and
 ``inference/``: the inference rewrites for speed (one entry point, ``prepare_for_inference``;
 the models never import it).
 """
 
 from ameca_imitation.animation.landmark_warp import LandmarkWarpAnimator, WarpConfig
-from ameca_imitation.animation.stage import AnimatorStage
+from ameca_imitation.animation.stage import AnimatorConfig, ANIMATORS, AnimatorStage
 
-__all__ = ['AnimatorStage', 'LandmarkWarpAnimator', 'WarpConfig']
+__all__ = ['AnimatorConfig', 'ANIMATORS', 'AnimatorStage', 'LandmarkWarpAnimator', 'WarpConfig']

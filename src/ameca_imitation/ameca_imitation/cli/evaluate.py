@@ -17,6 +17,10 @@
 
     ameca-eval --out out/eval                         # retarget, mesh, feature and image
     ameca-eval --out out/eval --pipelines feature --clips single_face.mp4 --no-judge
+    # the image pipeline with a learned animator; the published system where its files are
+    ameca-eval --pipelines image mimetician --animator liveportrait --animator-weights DIR
+
+A pipeline whose weights are missing is skipped (eval.json says why).
 """
 
 import argparse
@@ -36,7 +40,7 @@ def table_rows(results: dict) -> list[dict]:
     """One summary row per pipeline (averaged over the real clips)."""
     rows = []
     for name, r in results.items():
-        if name == 'judge_on_twin_library':
+        if name == 'judge_on_twin_library' or 'skipped' in r:
             continue
         clips = list(r['clips'].values())
 
@@ -148,13 +152,25 @@ def main(argv=None) -> int:
     p.add_argument('--twin-clips', type=int, default=d.twin_clips)
     p.add_argument('--max-frames', type=int, default=None)
     p.add_argument('--no-judge', action='store_true')
+    p.add_argument('--animator', default=None,
+                   help='animator for every pipeline that animates (see ameca-imitate)')
+    p.add_argument('--animator-weights', default=None)
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     cfg = EvalConfig(pipelines=tuple(args.pipelines), clips=tuple(args.clips),
                      twin_clips=args.twin_clips, judge=not args.no_judge,
-                     max_frames=args.max_frames)
-    results = evaluate(cfg)
+                     max_frames=args.max_frames,
+                     animator={k: v for k, v in (('model', args.animator),
+                                                 ('weights', args.animator_weights)) if v})
+    try:
+        results = evaluate(cfg)
+    except (OSError, ValueError) as err:
+        log.error('%s', err)
+        return 2
     rows = add_ranks(table_rows(results))
+    if not rows:
+        log.error('no pipeline could be evaluated: %s', json.dumps(results))
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / 'eval.json').write_text(json.dumps({'results': results, 'summary': rows},
                                                    indent=1))

@@ -175,7 +175,7 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
     # The same landmark model looks at the twin, so the report compares like with like.
     observer = MotionStage()
     observer.calibrate_on(twin.render(schema.neutral).image)
-    raw_t, raw_v, filt_v, cmd_t, cmd_v, lat = [], [], [], [], [], []
+    raw_t, raw_v, filt_v, cmd_t, cmd_v, lat, animated_ms = [], [], [], [], [], [], []
     seen_t, person_f, twin_f, person_p, twin_p = [], [], [], [], []
     judge = _emotion_judge()
     stills, fps = src.stills, src.fps
@@ -193,6 +193,8 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
                 pipe.reset()           # each portrait is its own subject
             res = pipe.step(frame, frame.stamp + 1.0 / fps, still=stills)
             lat.append(res.latency)
+            if res.animated_fresh:
+                animated_ms.append(1000 * res.latency['animator'])
             debug = draw_observation(frame.image, res.observation)
             images = {'/camera/image_raw/compressed': frame.image,
                       '/face/debug_image/compressed': debug}
@@ -285,6 +287,11 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
         'limit_violations': int(((cmd_v < schema.live_min - 1e-9)
                                  | (cmd_v > schema.live_max + 1e-9)).sum()),
         'trajectory': vars(pipe.trajectory.diagnostics),
+        # The rate a live animator achieves: a slow one takes only the frames it is free for.
+        'animator': None if pipe.animator is None else {
+            'model': pipe.animator.config.model, 'frames_animated': len(animated_ms),
+            'ms_per_frame': float(np.median(animated_ms)) if animated_ms else None,
+            'rate_hz': min(fps, 1000 / np.median(animated_ms)) if animated_ms else 0.0},
         'fidelity': fidelity,
     }
     (out / 'summary.json').write_text(json.dumps(summary, indent=2))
@@ -355,6 +362,12 @@ def main(argv=None) -> int:
     parser.add_argument('--pipeline', default=None,
                         help='config/pipelines/<name>.yaml (feature, retarget, mesh, image) '
                              'or a path to one')
+    parser.add_argument('--animator', default=None,
+                        help='landmark_warp, liveportrait, fomm, face_vid2vid or monkey_net '
+                             "(default: the pipeline's)")
+    parser.add_argument('--animator-weights', default=None,
+                        help='official weights (file or LivePortrait folder) or an '
+                             'ameca-train-animator folder')
     parser.add_argument('--sequence', action='store_true',
                         help="the image folder is one person's frames, not separate portraits")
     args = parser.parse_args(argv)
@@ -375,7 +388,9 @@ def main(argv=None) -> int:
         from ameca_imitation.pipeline import DEFAULT_PIPELINE, Pipeline
         name = args.pipeline or DEFAULT_PIPELINE
         try:
-            pipeline = Pipeline.from_config(name, animate=True)
+            override = {k: v for k, v in (('model', args.animator),
+                                          ('weights', args.animator_weights)) if v is not None}
+            pipeline = Pipeline.from_config(name, animate=True, **override)
         except (OSError, ValueError, KeyError) as err:
             log.error('pipeline %r: %s', name, err)
             return 2

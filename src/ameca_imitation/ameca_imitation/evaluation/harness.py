@@ -29,9 +29,13 @@ Per pipeline (``config/pipelines/<name>.yaml``):
 * stills: portraits each measured alone, and whether the controls order as the faces do
   (``evaluation/stills.py``);
 * speed and safety: per-stage latency, frames per second, smoothness, limit violations.
+
+A pipeline animates with its own animator, or the one ``animator`` names for all (e.g. a
+learned model and its weights); one whose weights are missing is skipped, with the reason.
 """
 
 from dataclasses import dataclass, field
+import logging
 import time
 
 from ameca_imitation.controls import ControlSchema
@@ -47,6 +51,7 @@ from ameca_imitation.twin.animator import Clip, ExpressionLibrary, random_clip
 from ameca_imitation.types import Frame
 import numpy as np
 
+log = logging.getLogger(__name__)
 
 @dataclass
 class EvalConfig:
@@ -58,6 +63,7 @@ class EvalConfig:
     twin_size: int = 256
     judge: bool = True
     max_frames: int | None = None
+    animator: dict = field(default_factory=dict)     # AnimatorConfig fields for every pipeline
     results: dict = field(default_factory=dict)
 
 
@@ -96,6 +102,7 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
     observer = MotionStage()               # the same landmark model, looking at the twin
     observer.calibrate_on(twin.render(schema.neutral).image)
     pipeline.reset()
+    animated_before = pipeline.animated_frames
     person, robot, motion_err, emotions, times, stage_ms, stamp_ms = [], [], [], [], [], [], []
     cmd_t, cmd = [], []
     start = time.perf_counter()
@@ -133,6 +140,7 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
     ratio = amplitude_ratios(person, robot, FEATURE_NAMES) if len(person) else {}
     cmd_t, cmd = np.array(cmd_t), np.array(cmd)
     out = {'frames': frames, 'frames_compared': len(person),
+           'frames_animated': pipeline.animated_frames - animated_before,
            'feature_correlation': corr,
            'mean_core_correlation': float(np.nanmean([corr[n] for n in CORE_FEATURES])),
            'core_amplitude_ratio': {n: ratio.get(n) for n in CORE_FEATURES},
@@ -193,7 +201,12 @@ def evaluate(cfg: EvalConfig) -> dict:
     from ameca_imitation.evaluation.stills import still_images, still_orderings
     stills = still_images(schema, size=cfg.twin_size)
     for name in cfg.pipelines:
-        pipeline = Pipeline.from_config(name)
+        try:
+            pipeline = Pipeline.from_config(name, **cfg.animator)
+        except FileNotFoundError as err:      # e.g. the published system without its files
+            log.warning('pipeline %s skipped: %s', name, err)
+            results[name] = {'skipped': str(err)}
+            continue
         entry = {'twin_round_trip': twin_round_trip(pipeline, schema, cfg),
                  'stills': still_orderings(pipeline, schema, stills), 'clips': {}}
         for clip in cfg.clips:

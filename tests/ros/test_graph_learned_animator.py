@@ -1,0 +1,96 @@
+# Copyright 2026 The Ameca Imitation Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+"""
+A learned animator in the graph: ``animator:=fomm`` with a checkpoint folder, image mode.
+
+The animator node reads the camera frame of each observation, keeps only the newest work and
+feeds the image policy; a weights path that is not there ends the node with one line.
+"""
+
+import subprocess
+
+from ameca_imitation.animation.training import AnimatorTrainConfig, save_animator
+from ameca_imitation.animation.zoo import build_animator
+from ameca_imitation.io.media import fetch_clip
+from ameca_imitation.io.ros_convert import stamp_of
+import pytest
+import torch
+
+from graph import Graph, Probe
+
+NS = '/learned_animator_test'
+
+
+@pytest.fixture(scope='module')
+def run(tmp_path_factory):
+    from ameca_imitation_msgs.msg import ControlVector
+    from diagnostic_msgs.msg import DiagnosticArray
+    from rclpy.qos import qos_profile_sensor_data
+    from sensor_msgs.msg import Image
+    base = tmp_path_factory.mktemp('learned_animator')
+    torch.manual_seed(0)
+    save_animator(base / 'fomm', build_animator('fomm'), AnimatorTrainConfig(model='fomm'),
+                  {'size': 64})
+    g = Graph(base / 'logs', input=fetch_clip('single_face.mp4'), namespace=NS, mode='image',
+              policy='image', animator='fomm', animator_weights=base / 'fomm', twin='false')
+    probe = Probe('learned_animator_probe')
+    for name, kind in [('camera/image_raw', Image), ('animator/image', Image),
+                       ('policy/controls', ControlVector)]:
+        probe.listen(f'{NS}/{name}', kind, qos_profile_sensor_data if kind is Image else 10)
+    probe.listen('/diagnostics', DiagnosticArray)
+    g.bring_up(probe)
+    try:
+        # (The probe's own subscriptions match at their own pace: count from its first frame.)
+        assert probe.wait_for(lambda: stamps(probe, 'camera/image_raw') and len(
+            [s for s in stamps(probe, 'policy/controls')
+             if s >= min(stamps(probe, 'camera/image_raw'))]) >= 20, 60), \
+            g.log('animator_node')[-2000:]
+        subscribers = {i.node_name for i in probe.node.get_subscriptions_info_by_topic(
+            f'{NS}/camera/image_raw') if i.node_namespace == NS}
+        yield g, probe, subscribers, base
+    finally:
+        g.stop()
+        probe.close()
+
+
+def stamps(probe, name):
+    return [round(stamp_of(m), 6) for _, m in probe.got.get(f'{NS}/{name}', [])]
+
+
+def test_learned_animator_feeds_the_image_policy_with_camera_stamps(run):
+    g, probe, subscribers, _ = run
+    assert subscribers == {'motion_node', 'animator_node'}
+    cameras, animated = set(stamps(probe, 'camera/image_raw')), stamps(probe, 'animator/image')
+    seen = [s for s in animated if s >= min(cameras)]
+    assert len(seen) >= 20 and sum(s in cameras for s in seen) >= 0.95 * len(seen)
+    policy = [s for s in stamps(probe, 'policy/controls') if s >= min(animated)]
+    assert len(policy) >= 10 and sum(s in set(animated) for s in policy) >= 0.95 * len(policy)
+    status = [s for _, a in probe.got['/diagnostics'] for s in a.status
+              if s.name == f'{NS}/animator_node'][-1]
+    figures = {kv.key: kv.value for kv in status.values}
+    assert figures['animator'] == 'fomm' and int(figures['published']) >= 10   # (once a second)
+
+
+def test_missing_weights_end_the_node_with_one_line(run):
+    g, _, _, base = run
+    bad = Graph(base / 'bad_logs', namespace=NS + '_bad', animator='fomm',
+                animator_weights=base / 'nowhere')
+    node = next(n for n in bad.nodes() if n.executable == 'animator_node')
+    done = subprocess.run(bad.command(node), env=bad.env, capture_output=True, text=True,
+                          timeout=60)
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert done.returncode == 2, lines
+    assert any('nowhere' in line and 'not found' in line for line in lines), lines
+    assert not any('Traceback' in line for line in lines), lines
