@@ -39,8 +39,12 @@ from lifecycle_msgs.msg import Transition
 
 ARGUMENTS = {
     'input': ('camera:0', 'video file, camera:N or image folder'),
-    'mode': ('feature', 'policy input: feature (face/observation) or image (animator/image)'),
-    'policy': ('feature', 'feature (default, best on people) | retarget | mesh | image | x2cnet'),
+    'mode': ('feature', 'policy input: feature (face/observation), motion (face/motion) or '
+                        'image (animator/image)'),
+    'motion_extractor': ('', 'LivePortrait motion extractor folder: motion_node publishes '
+                             'face/motion (mode motion needs it)'),
+    'policy': ('feature', 'feature (default, best on people) | retarget | mesh | motion | image '
+                          '| x2cnet'),
     'weights': ('', 'checkpoint folder of a learned policy (empty: shipped default)'),
     'animator': ('landmark_warp', 'landmark_warp (no weights) | liveportrait | fomm | '
                                   'face_vid2vid | monkey_net'),
@@ -93,7 +97,7 @@ def generate_launch_description():
         SetEnvironmentVariable('FASTDDS_DEFAULT_PROFILES_FILE', profile),
         PushRosNamespace(arg('namespace')),
         node('face_animator_node', 'camera_node', {'source': arg('input')}),
-        node('face_animator_node', 'motion_node'),
+        node('face_animator_node', 'motion_node', {'motion_extractor': arg('motion_extractor')}),
         node('face_animator_node', 'animator_node', {
             'animator': arg('animator'), 'animator_weights': arg('animator_weights')},
             condition=IfCondition(run_animator)),

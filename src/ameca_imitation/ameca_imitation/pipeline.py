@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import time
 
 from ameca_imitation.animation import AnimatorConfig, AnimatorStage
+from ameca_imitation.animation.implicit_motion import ImplicitMotion
 from ameca_imitation.config import from_mapping, load_yaml
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.face.motion import MotionStage
@@ -31,7 +32,7 @@ from ameca_imitation.paths import config_dir, find_weights
 from ameca_imitation.policy import make_policy, POLICIES, RetargetPolicy
 from ameca_imitation.trajectory import TrajectoryStage
 from ameca_imitation.twin import TwinRenderer
-from ameca_imitation.types import ControlVector, FaceObservation, Frame, Keypoints
+from ameca_imitation.types import ControlVector, FaceObservation, Frame, Keypoints, MotionState
 import numpy as np
 import yaml
 
@@ -44,7 +45,8 @@ class StepResult:
     """
     What one camera frame produced.
 
-    ``commands``: ``(M, N)`` robot-rate commands issued until the next frame, at
+    ``motion_state``: LivePortrait's implicit motion of the face, when a motion extractor is
+    configured. ``commands``: ``(M, N)`` robot-rate commands issued until the next frame, at
     ``command_times`` ``(M,)`` s; ``latency``: seconds spent per stage. ``animated`` is the
     newest animated image; ``animated_fresh`` says whether this frame made it (a slow animator
     that keeps up skips the frames it could not have taken live).
@@ -53,6 +55,7 @@ class StepResult:
     frame: Frame
     observation: FaceObservation
     keypoints: Keypoints | None
+    motion_state: MotionState | None
     policy: ControlVector | None
     filtered: np.ndarray | None
     animated: np.ndarray | None
@@ -71,15 +74,21 @@ class Pipeline:
     def __init__(self, schema: ControlSchema | None = None, policy=None,
                  trajectory: TrajectoryStage | None = None, motion: MotionStage | None = None,
                  animate: bool = False, animator_size: int = 256,
-                 animator: AnimatorConfig | None = None):
+                 animator: AnimatorConfig | None = None, motion_extractor: str | None = None):
         self.schema = schema or ControlSchema.default()
         self.motion = motion or MotionStage()
         self.policy = policy or RetargetPolicy(self.schema)
         self.trajectory = trajectory or TrajectoryStage(self.schema)
-        self.image_policy = getattr(self.policy, 'input_kind', 'feature') == 'image'
-        self.animator = None
-        if animate or self.image_policy:
+        self.input_kind = getattr(self.policy, 'input_kind', 'feature')
+        if self.input_kind == 'motion' and not motion_extractor:
+            raise ValueError('the motion policy needs a motion_extractor')
+        self.animator = self.implicit = None
+        neutral = None
+        if animate or self.input_kind == 'image' or motion_extractor:
             neutral = TwinRenderer(self.schema, size=animator_size).render(self.schema.neutral)
+        if motion_extractor:
+            self.implicit = ImplicitMotion(motion_extractor, neutral.landmarks, animator_size)
+        if animate or self.input_kind == 'image':
             self.animator = AnimatorStage(neutral.image, neutral.landmarks, animator)
         self._next_tick = None
         self._animated, self._animator_free = None, -np.inf
@@ -104,17 +113,21 @@ class Pipeline:
             raise ValueError(f'{path}: not valid YAML ({" ".join(str(err).split())})') from None
         if not isinstance(data, dict):
             raise ValueError(f'{path}: expected a mapping of pipeline settings')
-        unknown = set(data) - {'policy', 'weights', 'animate', 'animator', 'mirror', 'gains',
-                               'solver'}
+        unknown = set(data) - {'policy', 'weights', 'animate', 'animator', 'motion_extractor',
+                               'mirror', 'gains', 'solver'}
         if unknown:
             raise ValueError(f'{path}: unknown keys {sorted(unknown)}')
         if data.get('policy') not in POLICIES:
             raise ValueError(f'{path}: policy {data.get("policy")!r} is not one of '
                              f'{sorted(POLICIES)}')
+        if data['policy'] == 'motion' and not data.get('motion_extractor'):
+            raise ValueError(f'{path}: the motion policy needs a motion_extractor (a LivePortrait '
+                             'motion extractor: official folder or ameca-train-animator folder)')
         data = dict(data)
         try:
-            if data.get('weights'):
-                data['weights'] = str(find_weights(data['weights']))
+            for key in ('weights', 'motion_extractor'):
+                if data.get(key):
+                    data[key] = str(find_weights(data[key]))
             animator = from_mapping(AnimatorConfig, data.get('animator'), f'{path}:animator')
             if animator.weights:
                 animator.weights = str(find_weights(animator.weights))
@@ -142,7 +155,8 @@ class Pipeline:
         weights = path if data['policy'] in ('retarget', 'mesh') else (data.get('weights') or None)
         policy = make_policy(data['policy'], schema, weights)
         return cls(schema, policy, animate=data.get('animate', False) if animate is None
-                   else animate, animator=data['animator'])
+                   else animate, animator=data['animator'],
+                   motion_extractor=data.get('motion_extractor') or None)
 
     def step(self, frame: Frame, next_stamp: float, still: bool = False) -> StepResult:
         """
@@ -152,6 +166,9 @@ class Pipeline:
         """
         t0 = time.perf_counter()
         obs, kps = self.motion.process(frame, still=still)
+        state = None
+        if self.implicit is not None and obs.face_found:
+            state = self.implicit(frame.image, obs.landmarks, obs.track_id, frame.stamp)
         t1 = time.perf_counter()
         # A slow animator that keeps up takes only the frames a live one would have been free for.
         fresh = self.animator is not None and frame.stamp >= self._animator_free
@@ -161,8 +178,10 @@ class Pipeline:
         t2 = time.perf_counter()
         if fresh and self.animator.config.learned and self.animator.config.keep_up:
             self._animator_free = frame.stamp + (t2 - t1)      # busy until then, as live
-        if self.image_policy:
+        if self.input_kind == 'image':
             values = self.policy(self._animated) if fresh and obs.face_found else None
+        elif self.input_kind == 'motion':
+            values = self.policy(obs, state)
         else:
             values = self.policy(obs)
         t3 = time.perf_counter()
@@ -182,13 +201,15 @@ class Pipeline:
         latency = {'motion': t1 - t0, 'animator': t2 - t1, 'policy': t3 - t2,
                    'trajectory': (t4 - t3) / max(len(times), 1), 'total': t4 - t0}
         filtered = self.trajectory.filtered if cv is not None else None
-        return StepResult(frame, obs, kps, cv, filtered, self._animated, fresh,
+        return StepResult(frame, obs, kps, state, cv, filtered, self._animated, fresh,
                           np.array(commands).reshape(-1, len(self.schema)), np.array(times),
                           latency)
 
     def reset(self) -> None:
         """Start a new input: new person, fresh trajectory, robot at neutral."""
         self.motion.reset()
+        if self.implicit is not None:
+            self.implicit.reset()
         if hasattr(self.policy, 'reset'):      # a policy with per-person state (mesh)
             self.policy.reset()
         self.trajectory = TrajectoryStage(self.schema, self.trajectory.config)

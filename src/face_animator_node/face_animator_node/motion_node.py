@@ -13,23 +13,29 @@
 # limitations under the License.
 
 """
-motion_node: camera/image_raw -> face/observation, face/keypoints, face/debug_image.
+motion_node: camera/image_raw -> face/observation, face/keypoints, face/debug_image, face/motion.
 
 Frames go through a one-slot buffer to a worker thread, so the newest frame is always the one
 processed and the subscription callback never blocks. The debug image is drawn only while
-someone subscribes to it.
+someone subscribes to it. With ``motion_extractor`` (a LivePortrait motion extractor: the
+official folder or an ameca-train-animator folder) it also publishes face/motion, the implicit
+motion of each frame with a face, after the frame's observation.
 """
 
 import threading
 
+from ameca_imitation.animation.implicit_motion import ImplicitMotion
+from ameca_imitation.controls import ControlSchema
 from ameca_imitation.face.draw import draw_observation
 from ameca_imitation.face.motion import MotionConfig, MotionStage
 from ameca_imitation.io import ros_convert as rc
 from ameca_imitation.io.ros_node import publish_diagnostics, run
 from ameca_imitation.io.slot import LatestSlot
 from ameca_imitation.io.stats import RateLatency
+from ameca_imitation.paths import find_weights
+from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.types import Frame
-from ameca_imitation_msgs.msg import FaceObservation, Keypoints
+from ameca_imitation_msgs.msg import FaceObservation, Keypoints, MotionState
 import rclpy
 import rclpy.executors  # noqa: F401 - run() reads ExternalShutdownException
 from rclpy.node import Node
@@ -45,10 +51,17 @@ class MotionNode(Node):
         self.declare_parameter('publish_debug_image', True)
         self.declare_parameter('max_faces', 3)
         self.declare_parameter('calibration_frames', 15)
+        self.declare_parameter('motion_extractor', '')
         config = MotionConfig()
         config.landmarks.max_faces = int(self.get_parameter('max_faces').value)
         config.features.calibration_frames = int(self.get_parameter('calibration_frames').value)
         self._stage = MotionStage(config)
+        self._implicit = None
+        extractor = self.get_parameter('motion_extractor').value
+        if extractor:
+            schema = ControlSchema.default()
+            twin = TwinRenderer(schema, size=256).render(schema.neutral)
+            self._implicit = ImplicitMotion(find_weights(extractor), twin.landmarks, 256)
         self._types = rc.ros_message_types()
         self._stats = RateLatency()
         self._slot = LatestSlot()
@@ -56,6 +69,8 @@ class MotionNode(Node):
         self._obs_pub = self.create_publisher(FaceObservation, 'face/observation', keep_newest)
         self._kp_pub = self.create_publisher(Keypoints, 'face/keypoints', keep_newest)
         self._debug_pub = self.create_publisher(Image, 'face/debug_image', qos_profile_sensor_data)
+        self._motion_pub = (self.create_publisher(MotionState, 'face/motion', keep_newest)
+                            if self._implicit is not None else None)
         self._received = self._debug_images = 0
         self.create_subscription(Image, 'camera/image_raw', self._on_image,
                                  qos_profile_sensor_data)
@@ -101,6 +116,9 @@ class MotionNode(Node):
         self._obs_pub.publish(rc.observation_to_msg(obs, self._types))
         if kps is not None:
             self._kp_pub.publish(rc.keypoints_to_msg(kps, self._types))
+        if self._implicit is not None and obs.face_found:
+            state = self._implicit(image, obs.landmarks, obs.track_id, frame.stamp)
+            self._motion_pub.publish(rc.motion_state_to_msg(state, self._types))
         if (self.get_parameter('publish_debug_image').value
                 and self._debug_pub.get_subscription_count() > 0):
             self._debug_pub.publish(rc.image_to_msg(draw_observation(image, obs), frame.stamp,
@@ -111,6 +129,8 @@ class MotionNode(Node):
 
     def _recalibrate(self, request, response):
         self._stage.recalibrate()
+        if self._implicit is not None:
+            self._implicit.reset()
         response.success = True
         response.message = 'neutral face will be measured again'
         return response

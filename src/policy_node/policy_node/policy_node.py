@@ -15,9 +15,12 @@
 """
 policy_node: the person's motion (or the animated Ameca image) -> policy/controls.
 
-``mode: feature`` reads face/observation; ``mode: image`` reads animator/image. Either way the
-output is a native ControlVector stamped with the camera frame it answers.
+``mode: feature`` reads face/observation; ``mode: motion`` reads face/motion (LivePortrait's
+implicit motion) with the observation of the same frame; ``mode: image`` reads animator/image.
+Either way the output is a native ControlVector stamped with the camera frame it answers.
 """
+
+from collections import OrderedDict
 
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
@@ -26,7 +29,8 @@ from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.paths import find_weights
 from ameca_imitation.policy import make_policy
 from ameca_imitation.types import ControlVector
-from ameca_imitation_msgs.msg import ControlVector as ControlVectorMsg, FaceObservation
+from ameca_imitation_msgs.msg import (ControlVector as ControlVectorMsg, FaceObservation,
+                                     MotionState)
 import rclpy
 import rclpy.executors  # noqa: F401 - run() reads ExternalShutdownException
 from rclpy.node import Node
@@ -34,6 +38,7 @@ from rclpy.qos import qos_profile_sensor_data, QoSProfile
 from sensor_msgs.msg import Image
 import torch
 
+OBSERVATIONS_KEPT = 30       # motion mode: observations waiting for their motion state
 
 class PolicyNode(Node):
 
@@ -47,8 +52,9 @@ class PolicyNode(Node):
         # took 40 % of a core for a 1 ms network (bench_ros_graph.py).
         torch.set_num_threads(int(self.get_parameter('torch_threads').value))
         mode = self.get_parameter('mode').value
-        if mode not in ('feature', 'image'):
-            raise ValueError(f"policy_node: mode must be 'feature' or 'image', got {mode!r}")
+        if mode not in ('feature', 'motion', 'image'):
+            raise ValueError("policy_node: mode must be 'feature', 'motion' or 'image', got "
+                             f'{mode!r}')
         self._schema = ControlSchema.default()
         weights = self.get_parameter('weights').value
         self._policy = make_policy(self.get_parameter('policy').value, self._schema,
@@ -60,8 +66,16 @@ class PolicyNode(Node):
         self._pub = self.create_publisher(ControlVectorMsg, 'policy/controls', 10)
         self._stats = RateLatency()
         publish_diagnostics(self, self._types, self._stats.summary)
+        self._observations = OrderedDict()      # motion mode: stamp -> observation
         if mode == 'feature':
             self.create_subscription(FaceObservation, 'face/observation', self._on_observation,
+                                     QoSProfile(depth=1))
+        elif mode == 'motion':
+            # Each motion state answers the observation of the same frame (published first):
+            # the observation says whether a face is there and whose it is.
+            self.create_subscription(FaceObservation, 'face/observation', self._keep_observation,
+                                     QoSProfile(depth=10))
+            self.create_subscription(MotionState, 'face/motion', self._on_motion,
                                      QoSProfile(depth=1))
         else:
             self.create_subscription(Image, 'animator/image', self._on_image,
@@ -76,6 +90,17 @@ class PolicyNode(Node):
     def _on_observation(self, msg):
         obs = rc.observation_from_msg(msg)
         self._publish(obs.stamp, self._policy(obs))
+
+    def _keep_observation(self, msg):
+        self._observations[round(rc.stamp_of(msg), 6)] = msg
+        while len(self._observations) > OBSERVATIONS_KEPT:
+            self._observations.popitem(last=False)
+
+    def _on_motion(self, msg):
+        obs = self._observations.get(round(rc.stamp_of(msg), 6))
+        if obs is not None:
+            state = rc.motion_state_from_msg(msg)
+            self._publish(state.stamp, self._policy(rc.observation_from_msg(obs), state))
 
     def _on_image(self, msg):
         self._publish(rc.stamp_of(msg), self._policy(rc.image_from_msg(msg)))

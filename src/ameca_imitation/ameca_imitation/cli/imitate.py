@@ -202,6 +202,9 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
                 images['/animator/image/compressed'] = res.animated
             bag.write('/face/observation', rc.observation_to_msg(res.observation, bag.types),
                       frame.stamp)
+            if res.motion_state is not None:
+                bag.write('/face/motion', rc.motion_state_to_msg(res.motion_state, bag.types),
+                          frame.stamp)
             if res.keypoints is not None:
                 bag.write('/face/keypoints', rc.keypoints_to_msg(res.keypoints, bag.types),
                           frame.stamp)

@@ -19,6 +19,8 @@
     ameca-train-policy --arch small_image --data out/pairs --test out/pairs_test --out out/policy
     # feature policy on the same renders as the landmark model sees them (self-model)
     ameca-train-policy --arch feature_mlp --data out/pairs --test out/pairs_test --out out/feat
+    # the same on LivePortrait's implicit motion, as its motion extractor reads the renders
+    ameca-train-policy --arch motion_mlp --extractor out/animator_lp --data out/pairs ...
     # published layouts: --layout x2c --table labels.csv, or --layout bag (robot recording)
     # two processes (DistributedDataParallel, gloo on CPU):
     torchrun --nproc_per_node 2 -m ameca_imitation.cli.train_policy --arch small_image ...
@@ -50,13 +52,16 @@ def main(argv=None) -> int:
     d = TrainConfig()
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--arch', choices=['small_image', 'x2cnet', 'feature_mlp'],
+    p.add_argument('--arch', choices=['small_image', 'x2cnet', 'feature_mlp', 'motion_mlp'],
                    default=d.architecture)
     p.add_argument('--data', type=Path, required=True)
     p.add_argument('--test', type=Path, help='held-out set (same layout) for the final report')
     p.add_argument('--layout', choices=['shards', 'x2c', 'bag'], default='shards')
     p.add_argument('--table', type=Path, help='CSV of the x2c layout')
     p.add_argument('--out', type=Path, required=True)
+    p.add_argument('--extractor', type=Path,
+                   help='motion_mlp: LivePortrait motion extractor (official folder or an '
+                        'ameca-train-animator --model liveportrait folder)')
     p.add_argument('--image-size', type=int, default=None, help="default: the architecture's")
     p.add_argument('--crop', type=float, default=None, help="default: the architecture's")
     for name in ('epochs', 'batch_size', 'warmup_steps', 'patience', 'max_steps', 'seed',
@@ -78,12 +83,20 @@ def main(argv=None) -> int:
                       workers=args.workers, bn_images=args.bn_images)
     schema = ControlSchema.default()
     crop = 0.0
-    if args.arch == 'feature_mlp':
+    if args.arch in ('feature_mlp', 'motion_mlp'):
         if args.layout != 'shards':
             p.error('feature policies train on twin shards (the renders are observed here)')
-        from ameca_imitation.policy.self_model import observed_features
-        inputs, targets = observed_features(args.data)
-        test = observed_features(args.test) if args.test else None
+        from ameca_imitation.policy.self_model import observed_features, observed_motion
+        if args.arch == 'motion_mlp':
+            if args.extractor is None:
+                p.error('motion_mlp needs --extractor')
+
+            def observed(root):
+                return observed_motion(root, args.extractor)
+        else:
+            observed = observed_features
+        inputs, targets = observed(args.data)
+        test = observed(args.test) if args.test else None
     else:
         arch_cfg = ARCHITECTURES[args.arch][1]()
         size = args.image_size or arch_cfg.image_size

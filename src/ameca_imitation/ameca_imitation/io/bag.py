@@ -27,6 +27,7 @@ TOPICS = {
     '/ameca/twin_image/compressed': 'sensor_msgs/msg/CompressedImage',
     '/face/observation': f'{MSG_PACKAGE}/msg/FaceObservation',
     '/face/keypoints': f'{MSG_PACKAGE}/msg/Keypoints',
+    '/face/motion': f'{MSG_PACKAGE}/msg/MotionState',
     '/policy/controls': f'{MSG_PACKAGE}/msg/ControlVector',
     '/ameca/command': f'{MSG_PACKAGE}/msg/ControlVector',
 }

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ameca_imitation.paths import config_dir
-from ameca_imitation.types import ControlVector, FaceObservation, Keypoints
+from ameca_imitation.types import ControlVector, FaceObservation, Keypoints, MotionState
 import numpy as np
 
 MSG_PACKAGE = 'ameca_imitation_msgs'
@@ -150,6 +150,31 @@ def observation_to_msg(obs: FaceObservation, t: RosTypes):
         pitch=float(obs.pitch), yaw=float(obs.yaw), roll=float(obs.roll),
         feature_names=list(obs.features),
         feature_values=t.floats(np.asarray(list(obs.features.values()), np.float32)))
+
+
+def motion_state_to_msg(state: MotionState, t: RosTypes):
+    k = len(state.canonical)
+    return t.MotionState(
+        header=_header(state.stamp, t), count=k,
+        canonical=t.floats(np.asarray(state.canonical, np.float32).ravel()),
+        expression=t.floats(np.asarray(state.expression, np.float32).ravel()),
+        rotation=np.asarray(state.rotation, np.float64).reshape(9),
+        pitch=float(state.pitch), yaw=float(state.yaw), roll=float(state.roll),
+        translation=np.asarray(state.translation, np.float32).reshape(3),
+        scale=float(state.scale))
+
+
+def motion_state_from_msg(msg) -> MotionState:
+    k = int(msg.count)
+    canonical, expression = (np.asarray(a, np.float32) for a in (msg.canonical, msg.expression))
+    if canonical.size != 3 * k or expression.size != 3 * k:
+        raise ValueError(f'MotionState: count {k} but {canonical.size} canonical and '
+                         f'{expression.size} expression values')
+    return MotionState(stamp_of(msg), canonical.reshape(k, 3),
+                       np.asarray(msg.rotation, np.float64).reshape(3, 3),
+                       np.asarray(msg.translation, np.float32), float(msg.scale),
+                       expression.reshape(k, 3), float(msg.pitch), float(msg.yaw),
+                       float(msg.roll))
 
 
 def observation_from_msg(msg) -> FaceObservation:

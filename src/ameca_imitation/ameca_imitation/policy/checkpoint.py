@@ -34,6 +34,7 @@ ARCHITECTURES = {
     'small_image': (SmallImagePolicy, SmallImageConfig),
     'x2cnet': (X2CNet, X2CNetConfig),
     'feature_mlp': (FeatureMLP, FeatureMLPConfig),
+    'motion_mlp': (FeatureMLP, FeatureMLPConfig),      # the same MLP on implicit motion
 }
 
 
@@ -50,8 +51,9 @@ def load_checkpoint(folder: str | Path) -> tuple[torch.nn.Module, dict]:
     if not (folder / 'config.json').is_file() or not (folder / 'model.safetensors').is_file():
         raise CheckpointError(f'{folder} is not a checkpoint (config.json + model.safetensors)')
     meta = json.loads((folder / 'config.json').read_text())
-    if meta['architecture'] not in ARCHITECTURES:
-        raise CheckpointError(f'{folder}: unknown architecture {meta["architecture"]!r}')
+    if meta.get('architecture') not in ARCHITECTURES:
+        raise CheckpointError(f'{folder}: not a policy checkpoint of a known architecture '
+                              f'({meta.get("architecture")!r})')
     cls, cfg_cls = ARCHITECTURES[meta['architecture']]
     config = cfg_cls(**{k: tuple(v) if isinstance(v, list) else v
                         for k, v in meta['config'].items()})

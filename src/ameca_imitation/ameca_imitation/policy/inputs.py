@@ -12,10 +12,16 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""The feature vector every feature policy reads: 19 expression features, then head pose."""
+"""
+The vectors the feature policies read.
+
+``feature_inputs``: 19 expression features, then head pose (the landmark feature policy);
+``motion_inputs``: LivePortrait's implicit expression deltas and head angles, relative to the
+person's reference state (the motion policy).
+"""
 
 from ameca_imitation.face.features import FEATURE_NAMES
-from ameca_imitation.types import FaceObservation
+from ameca_imitation.types import FaceObservation, MotionState
 import numpy as np
 
 INPUT_NAMES = FEATURE_NAMES + ('head_pitch', 'head_yaw', 'head_roll')
@@ -25,3 +31,11 @@ def feature_inputs(obs: FaceObservation) -> np.ndarray:
     """``(22,)`` float64: features relative to the person's neutral, then pitch/yaw/roll deg."""
     return np.array([obs.features.get(n, 0.0) for n in FEATURE_NAMES]
                     + [obs.pitch, obs.yaw, obs.roll], np.float64)
+
+
+def motion_inputs(state: MotionState, reference: MotionState) -> np.ndarray:
+    """``(3K + 3,)`` float64: expression deltas minus the reference's, then pitch/yaw/roll deg."""
+    return np.concatenate([(np.asarray(state.expression, np.float64)
+                            - np.asarray(reference.expression, np.float64)).ravel(),
+                           [state.pitch - reference.pitch, state.yaw - reference.yaw,
+                            state.roll - reference.roll]])

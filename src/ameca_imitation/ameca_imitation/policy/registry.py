@@ -13,7 +13,8 @@
 # limitations under the License.
 
 """
-Policy builders by name: ``make_policy('retarget' | 'feature' | 'image' | 'x2cnet', ...)``.
+Policy builders by name: ``make_policy('retarget' | 'mesh' | 'feature' | 'motion' | 'image' |
+'x2cnet', ...)``.
 
 Learned policies load a checkpoint folder (``weights``); without one, the defaults shipped in
 ``policy/weights/`` (made by ``scripts/train_default_policies.sh``) are used.
@@ -25,7 +26,7 @@ from ameca_imitation.controls import ControlSchema
 from ameca_imitation.policy.checkpoint import load_checkpoint, load_x2cnet_official
 from ameca_imitation.policy.mesh_transfer import MeshTransferPolicy
 from ameca_imitation.policy.retarget import RetargetPolicy
-from ameca_imitation.policy.wrappers import FeaturePolicy, ImagePolicy
+from ameca_imitation.policy.wrappers import FeaturePolicy, ImagePolicy, MotionPolicy
 
 WEIGHTS = Path(__file__).with_name('weights')
 DEFAULTS = {'feature': WEIGHTS / 'feature_mlp', 'image': WEIGHTS / 'small_image'}
@@ -46,6 +47,14 @@ def _learned(kind, wrapper):
     return build
 
 
+def _motion(schema, weights):
+    if not weights:
+        raise ValueError('the motion policy needs weights: a checkpoint folder trained with '
+                         'ameca-train-policy --arch motion_mlp --extractor DIR')
+    model, meta = load_checkpoint(weights)
+    return MotionPolicy(schema, model, meta)
+
+
 def _x2cnet(schema, weights):
     if not weights:
         raise ValueError('the x2cnet policy needs weights: the official x2control.pth or a '
@@ -57,7 +66,7 @@ def _x2cnet(schema, weights):
 
 
 POLICIES = {'retarget': _retarget, 'mesh': _mesh, 'feature': _learned('feature', FeaturePolicy),
-            'image': _learned('image', ImagePolicy), 'x2cnet': _x2cnet}
+            'motion': _motion, 'image': _learned('image', ImagePolicy), 'x2cnet': _x2cnet}
 
 
 def make_policy(name: str, schema: ControlSchema, weights: str | None = None):

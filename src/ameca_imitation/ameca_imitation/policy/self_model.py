@@ -91,3 +91,38 @@ def observed_features(root: str | Path, workers: int = 2, chunk: int = 250):
     controls = np.stack([r[2] for r in rows]).astype(np.float32)
     np.savez(cache, inputs=inputs, controls=controls)
     return inputs, controls
+
+
+def observed_motion(root: str | Path, extractor: str | Path, batch: int = 64):
+    """
+    Return ``(inputs (M, 3K + 3), controls (M, N))``: each render of a twin data set as
+    LivePortrait's motion extractor ``extractor`` reads it, relative to the twin's neutral
+    render (:func:`policy.inputs.motion_inputs`). Cached per extractor file.
+    """
+    import hashlib
+    from ameca_imitation.animation.implicit_motion import ImplicitMotion
+    from ameca_imitation.policy.inputs import motion_inputs
+    from ameca_imitation.twin import TwinRenderer
+    from ameca_imitation.twin.dataset import ShardDataset
+    root, extractor = Path(root), Path(extractor).resolve()
+    stamp = max(p.stat().st_mtime for p in extractor.iterdir())
+    key = hashlib.sha1(f'{extractor}:{stamp}'.encode()).hexdigest()[:12]
+    cache = root / f'observed_motion_{key}.npz'
+    if cache.is_file():
+        with np.load(cache) as data:
+            return data['inputs'], data['controls']
+    data = ShardDataset(root)
+    size = int(data.manifest['spec']['size'])
+    schema = ControlSchema.default()
+    neutral = TwinRenderer(schema, size=size).render(schema.neutral)
+    observer = ImplicitMotion(extractor, neutral.landmarks, size)
+    reference = observer.observe([neutral.image], [0.0])[0]
+    inputs, controls = [], []
+    for start in tqdm(range(0, len(data), batch), desc='observing twin motion', unit='batch'):
+        items = [data[i] for i in range(start, min(start + batch, len(data)))]
+        states = observer.observe([image for image, _ in items], [0.0] * len(items))
+        inputs += [motion_inputs(s, reference) for s in states]
+        controls += [c for _, c in items]
+    inputs, controls = np.stack(inputs).astype(np.float32), np.stack(controls).astype(np.float32)
+    np.savez(cache, inputs=inputs, controls=controls)
+    return inputs, controls

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TrainConfig:
-    architecture: str = 'small_image'   # small_image | x2cnet | feature_mlp
+    architecture: str = 'small_image'   # small_image | x2cnet | feature_mlp | motion_mlp
     epochs: int = 30
     batch_size: int = 64
     lr: float = 2e-3
@@ -128,9 +128,9 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
     rank, world = _distributed()
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(max(1, cfg.workers // world))
-    device = default_device() if cfg.architecture != 'feature_mlp' else torch.device('cpu')
+    is_image = cfg.architecture not in ('feature_mlp', 'motion_mlp')
+    device = default_device() if is_image else torch.device('cpu')
     cls, cfg_cls = ARCHITECTURES[cfg.architecture]
-    is_image = cfg.architecture != 'feature_mlp'
     model_cfg = cfg_cls(num_controls=len(schema)) if not is_image else cfg_cls(
         num_controls=len(schema), image_size=inputs.shape[1], crop=crop)
     if not is_image:

@@ -21,8 +21,8 @@ Both map to native control values in the schema's order, clamped to the live ran
 import copy
 
 from ameca_imitation.controls import ControlSchema
-from ameca_imitation.policy.inputs import feature_inputs
-from ameca_imitation.types import FaceObservation
+from ameca_imitation.policy.inputs import feature_inputs, motion_inputs
+from ameca_imitation.types import FaceObservation, MotionState
 import cv2
 import numpy as np
 import torch
@@ -129,4 +129,32 @@ class FeaturePolicy:
         if not obs.face_found:
             return None
         normalised = self.predict_normalised(feature_inputs(obs))[0]
+        return self.schema.clamp(self.schema.denormalise(normalised))
+
+
+class MotionPolicy(FeaturePolicy):
+    """
+    LivePortrait's implicit motion of a face -> controls.
+
+    Called with the observation (face found, track) and its :class:`MotionState`; the first
+    state of each person (and after :meth:`reset`) is their reference, as the twin's neutral
+    render is for the twin renders it was trained on.
+    """
+
+    input_kind = 'motion'
+
+    def __init__(self, schema: ControlSchema, model: torch.nn.Module, meta: dict | None = None,
+                 device: torch.device | None = None):
+        super().__init__(schema, model, meta, device)
+        self.reset()
+
+    def reset(self) -> None:
+        self._reference = self._track = None
+
+    def __call__(self, obs: FaceObservation, state: MotionState | None = None):
+        if not obs.face_found or state is None:
+            return None
+        if self._reference is None or obs.track_id != self._track:
+            self._reference, self._track = state, obs.track_id
+        normalised = self.predict_normalised(motion_inputs(state, self._reference))[0]
         return self.schema.clamp(self.schema.denormalise(normalised))

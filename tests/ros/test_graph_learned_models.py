@@ -13,18 +13,23 @@
 # limitations under the License.
 
 """
-A learned animator in the graph: ``animator:=fomm`` with a checkpoint folder, image mode.
+Learned models in the graph: an animator (``animator:=fomm``, image mode) and the motion policy.
 
 The animator node reads the camera frame of each observation, keeps only the newest work and
-feeds the image policy; a weights path that is not there ends the node with one line.
+feeds the image policy; a weights path that is not there ends the node with one line. With a
+LivePortrait motion extractor the motion node publishes /face/motion and the motion policy
+answers each state (random weights: the wiring, not the quality).
 """
 
 import subprocess
 
 from ameca_imitation.animation.training import AnimatorTrainConfig, save_animator
 from ameca_imitation.animation.zoo import build_animator
+from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io.media import fetch_clip
 from ameca_imitation.io.ros_convert import stamp_of
+from ameca_imitation.policy.checkpoint import save_checkpoint
+from ameca_imitation.policy.modules import FeatureMLP, FeatureMLPConfig
 import pytest
 import torch
 
@@ -94,3 +99,52 @@ def test_missing_weights_end_the_node_with_one_line(run):
     assert done.returncode == 2, lines
     assert any('nowhere' in line and 'not found' in line for line in lines), lines
     assert not any('Traceback' in line for line in lines), lines
+
+
+@pytest.fixture(scope='module')
+def motion_run(tmp_path_factory):
+    from ameca_imitation_msgs.msg import ControlVector, MotionState
+    from rclpy.qos import qos_profile_sensor_data
+    from sensor_msgs.msg import Image
+    from diagnostic_msgs.msg import DiagnosticArray
+    base = tmp_path_factory.mktemp('motion_policy')
+    torch.manual_seed(0)
+    save_animator(base / 'lp', build_animator('liveportrait'),
+                  AnimatorTrainConfig(model='liveportrait'), {'size': 64})
+    save_checkpoint(base / 'policy', FeatureMLP(FeatureMLPConfig(num_inputs=33)), 'motion_mlp',
+                    ControlSchema.default().names)
+    ns = NS + '_motion'
+    g = Graph(base / 'logs', input=fetch_clip('single_face.mp4'), namespace=ns, mode='motion',
+              policy='motion', weights=base / 'policy', motion_extractor=base / 'lp',
+              twin='false')
+    probe = Probe('motion_policy_probe')
+    for name, kind in [('camera/image_raw', Image), ('face/motion', MotionState),
+                       ('policy/controls', ControlVector)]:
+        probe.listen(f'{ns}/{name}', kind, qos_profile_sensor_data if kind is Image else 10)
+    probe.listen('/diagnostics', DiagnosticArray)
+    g.bring_up(probe)
+    try:
+        assert probe.wait_for(lambda: len(probe.got.get(f'{ns}/policy/controls', [])) >= 30,
+                              60), g.log('motion_node')[-2000:] + g.log('policy_node')[-2000:]
+        yield ns, probe
+    finally:
+        g.stop()
+        probe.close()
+
+
+def test_motion_node_publishes_face_motion_and_the_policy_answers_it(motion_run):
+    ns, probe = motion_run
+
+    def nodes(infos):
+        return {i.node_name for i in infos if i.node_namespace == ns}
+    assert nodes(probe.node.get_publishers_info_by_topic(f'{ns}/face/motion')) == {'motion_node'}
+    assert nodes(probe.node.get_subscriptions_info_by_topic(f'{ns}/face/motion')) == {
+        'policy_node'}
+    got = {name: [round(stamp_of(m), 6) for _, m in probe.got.get(f'{ns}/{name}', [])]
+           for name in ('camera/image_raw', 'face/motion', 'policy/controls')}
+    cameras = set(got['camera/image_raw'])
+    motion = [s for s in got['face/motion'] if s >= min(cameras)]
+    assert len(motion) >= 20 and sum(s in cameras for s in motion) >= 0.95 * len(motion)
+    policy = [s for s in got['policy/controls'] if s >= min(motion)]
+    assert len(policy) >= 20 and sum(s in set(motion) for s in policy) >= 0.95 * len(policy)
+    assert all(m.count == 10 for _, m in probe.got[f'{ns}/face/motion'])
