@@ -65,15 +65,21 @@ def cache_dir() -> Path:
 
 
 def weights_dir() -> Path:
-    """Where weights named by a relative path are found: ``$AMECA_IMITATION_WEIGHTS``, else
-    ``weights/`` in the cache folder (official files a user downloaded go there)."""
+    """
+    Return the folder where weights named by a relative path are found.
+
+    ``$AMECA_IMITATION_WEIGHTS``, else ``weights/`` in the cache folder (official files a user
+    downloaded go there).
+    """
     return Path(os.environ.get(WEIGHTS_ENV) or cache_dir() / 'weights')
 
 
 def find_weights(name: str) -> Path:
     """
-    Resolve a weights path of a pipeline YAML: as given (absolute, or relative to the working
-    folder), else under :func:`weights_dir`. Raises ``FileNotFoundError`` naming both places.
+    Resolve a weights path of a pipeline YAML.
+
+    As given (absolute, or relative to the working folder), else under :func:`weights_dir`.
+    Raises ``FileNotFoundError`` naming both places.
     """
     path = Path(name).expanduser()
     if path.exists():

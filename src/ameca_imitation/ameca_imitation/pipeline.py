@@ -67,8 +67,11 @@ class StepResult:
 
 class Pipeline:
     """
+    The stages of one imitation run, in one process.
+
     ``animate``: also move Ameca's neutral image with the person (image policies need it),
-    with the animator of ``animator`` (default: the landmark warp).
+    with the animator of ``animator`` (default: the landmark warp). ``motion_extractor``: a
+    LivePortrait motion extractor that reads each face's implicit motion (motion policies).
     """
 
     def __init__(self, schema: ControlSchema | None = None, policy=None,

@@ -30,7 +30,7 @@ from ameca_imitation.paths import find_weights
 from ameca_imitation.policy import make_policy
 from ameca_imitation.types import ControlVector
 from ameca_imitation_msgs.msg import (ControlVector as ControlVectorMsg, FaceObservation,
-                                     MotionState)
+                                      MotionState)
 import rclpy
 import rclpy.executors  # noqa: F401 - run() reads ExternalShutdownException
 from rclpy.node import Node
@@ -39,6 +39,7 @@ from sensor_msgs.msg import Image
 import torch
 
 OBSERVATIONS_KEPT = 30       # motion mode: observations waiting for their motion state
+
 
 class PolicyNode(Node):
 

@@ -32,8 +32,8 @@ from ameca_imitation.animation.liveportrait import (AppearanceFeatureExtractor,
                                                     MotionExtractor, SPADEDecoder,
                                                     StitchingRetargeting, WarpingNetwork)
 from ameca_imitation.animation.liveportrait.spade import fold_spectral_norm
-from ameca_imitation.animation.monkey_net import MonkeyGenerator, MonkeyKPDetector
 from ameca_imitation.animation.liveportrait.stitching import split_checkpoint
+from ameca_imitation.animation.monkey_net import MonkeyGenerator, MonkeyKPDetector
 from ameca_imitation.weights import CheckpointError, load_torch_file, strict_load
 
 LIVEPORTRAIT_FILES = {
@@ -69,7 +69,7 @@ def load_monkey_net(path: str | Path):
 
 
 def load_face_vid2vid(path: str | Path) -> FaceVid2Vid:
-    """A :class:`FaceVid2Vid` (default configuration) from a plain state_dict file."""
+    """Load a :class:`FaceVid2Vid` (default configuration) from a plain state_dict file."""
     model = FaceVid2Vid()
     strict_load(model, load_torch_file(path), str(path))
     return model.eval()

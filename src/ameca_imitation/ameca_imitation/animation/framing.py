@@ -37,7 +37,7 @@ def face_box(landmarks: np.ndarray) -> tuple[np.ndarray, float]:
 
 def crop_square(image: np.ndarray, landmarks: np.ndarray, scale: float,
                 size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The face cropped to ``scale`` face sizes, resized to ``size``; and the moved landmarks."""
+    """Crop the face to ``scale`` face sizes, resized to ``size``; return it and its landmarks."""
     centre, face = face_box(landmarks)
     a = size / (scale * face)
     m = np.array([[a, 0, size / 2 - a * centre[0]], [0, a, size / 2 - a * centre[1]]])

@@ -38,8 +38,10 @@ import torch
 
 def load_motion_extractor(weights: str | Path) -> tuple[MotionExtractor, int]:
     """
-    LivePortrait's M and its input side from the official folder (``motion_extractor.pth``)
-    or an ``ameca-train-animator --model liveportrait`` folder.
+    Load LivePortrait's motion extractor M; return it and its input side, px.
+
+    From the official folder (``motion_extractor.pth``) or an ``ameca-train-animator --model
+    liveportrait`` folder.
     """
     folder = Path(weights)
     if (folder / 'config.json').is_file():
@@ -66,6 +68,8 @@ def load_motion_extractor(weights: str | Path) -> tuple[MotionExtractor, int]:
 
 class ImplicitMotion:
     """
+    Reads the implicit motion of persons' frames and twin renders.
+
     ``weights``: see :func:`load_motion_extractor`; ``twin_landmarks`` ``(478, 3)`` px of the
     twin's neutral render of side ``twin_side`` (the framing persons are cropped to).
     """
@@ -95,7 +99,7 @@ class ImplicitMotion:
 
     def __call__(self, image: np.ndarray, landmarks: np.ndarray, track_id: int,
                  stamp: float) -> MotionState:
-        """A person's frame ``(H, W, 3)`` uint8 BGR and its landmarks -> their motion."""
+        """Read a person's frame ``(H, W, 3)`` uint8 BGR, cropped by its landmarks."""
         if track_id != self._track:
             self.framing.reset()        # the crop scale is fixed at a person's first frame
             self._track = track_id

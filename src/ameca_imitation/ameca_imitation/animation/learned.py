@@ -34,9 +34,9 @@ Runners take and give ``(1, 3, S, S)`` RGB tensors in [0, 1].
 import json
 from pathlib import Path
 
+from ameca_imitation.animation import face_vid2vid as fv
 from ameca_imitation.animation.checkpoints import (load_face_vid2vid, load_fomm,
                                                    load_liveportrait, load_monkey_net)
-from ameca_imitation.animation import face_vid2vid as fv
 from ameca_imitation.animation.fomm import relative_kp
 from ameca_imitation.animation.inference import prepare_for_inference
 from ameca_imitation.animation.liveportrait import transform as lp
@@ -171,7 +171,7 @@ def _trained_folder(model: str, folder: Path):
 
 def load_networks(model: str, weights: str | Path) -> tuple[dict, int]:
     """
-    The networks of ``model`` (eval mode) and their input side, px.
+    Load the networks of ``model`` (eval mode); return them and their input side, px.
 
     ``weights``: an ``ameca-train-animator`` folder (``config.json`` + ``model.safetensors``) or
     the official files (LivePortrait: the folder of its ``.pth`` files; FOMM, Monkey-Net: the

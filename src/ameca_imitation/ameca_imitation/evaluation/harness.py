@@ -53,6 +53,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class EvalConfig:
     pipelines: tuple = ('retarget', 'mesh', 'feature', 'image')

@@ -13,8 +13,9 @@
 # limitations under the License.
 
 """
-Policy builders by name: ``make_policy('retarget' | 'mesh' | 'feature' | 'motion' | 'image' |
-'x2cnet', ...)``.
+Policy builders by name: ``make_policy(name, schema, weights)``.
+
+Names: ``retarget``, ``mesh``, ``feature``, ``motion``, ``image``, ``x2cnet``.
 
 Learned policies load a checkpoint folder (``weights``); without one, the defaults shipped in
 ``policy/weights/`` (made by ``scripts/train_default_policies.sh``) are used.

@@ -95,9 +95,10 @@ def observed_features(root: str | Path, workers: int = 2, chunk: int = 250):
 
 def observed_motion(root: str | Path, extractor: str | Path, batch: int = 64):
     """
-    Return ``(inputs (M, 3K + 3), controls (M, N))``: each render of a twin data set as
-    LivePortrait's motion extractor ``extractor`` reads it, relative to the twin's neutral
-    render (:func:`policy.inputs.motion_inputs`). Cached per extractor file.
+    Return ``(inputs (M, 3K + 3), controls (M, N))`` of a twin data set's implicit motion.
+
+    Each render as LivePortrait's motion extractor ``extractor`` reads it, relative to the
+    twin's neutral render (:func:`policy.inputs.motion_inputs`). Cached per extractor file.
     """
     import hashlib
     from ameca_imitation.animation.implicit_motion import ImplicitMotion
