@@ -59,6 +59,33 @@ def test_reproducible_from_seed(small_set, tmp_path):
     assert np.array_equal(ShardDataset(tmp_path).controls(), ShardDataset(small_set[0]).controls())
 
 
+def test_animated_pairs_are_the_image_pipelines_view(small_set, tmp_path, schema):
+    from ameca_imitation.animation import AnimatorStage
+    from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
+    from ameca_imitation.types import FaceObservation
+    write_dataset(tmp_path, DatasetSpec(count=8, seed=5, size=96, shard_size=8, animated=True),
+                  workers=1)
+    animated, plain = ShardDataset(tmp_path), ShardDataset(small_set[0])
+    # The same controls, in order (the twin's face is always found).
+    assert np.array_equal(animated.controls(), plain.controls()[:8])
+    # Each image is the landmark warp of Ameca's neutral source driven by the render.
+    source = TwinRenderer(schema, size=256).render(schema.neutral)
+    stage = AnimatorStage(source.image, source.landmarks)
+    driver = TwinRenderer(schema, size=128)
+    with FaceMeshDetector(LandmarkConfig(static_images=True, max_faces=1)) as detector:
+        def observe(values):
+            return FaceObservation(0.0, True, landmarks=detector.detect(
+                driver.render(values).image)[0].landmarks)
+        neutral = observe(schema.neutral)
+        for i in (0, 5):
+            image, controls = animated[i]
+            stage.reset()
+            stage(neutral)
+            expected = cv2.resize(stage(observe(controls)), (96, 96), interpolation=cv2.INTER_AREA)
+            assert np.abs(expected.astype(float) - image).mean() < 3.0        # JPEG noise only
+            assert np.abs(plain[i][0].astype(float) - image).mean() > 3.0     # not the render
+
+
 def test_corrupt_and_partial_shards_are_named(small_set, tmp_path):
     import shutil
     copy = tmp_path / 'copy'

@@ -17,7 +17,8 @@
 
 Random Bezier-eased clips over the live ranges (half of the keyframes near library expressions)
 are sampled densely at ``--fps``, as the published data set sampled Animator clips, rendered with
-``--workers`` processes and written in checksummed shards with a manifest.
+``--workers`` processes and written in checksummed shards with a manifest. ``--animated``:
+the image pipeline's view of each render (Ameca's neutral image moved by it) instead.
 """
 
 import argparse
@@ -42,10 +43,13 @@ def main(argv=None) -> int:
     parser.add_argument('--shard-size', type=int, default=d.shard_size)
     parser.add_argument('--fps', type=float, default=d.fps)
     parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--animated', action='store_true',
+                        help="store Ameca's neutral image animated by each render (the image "
+                             "pipeline's view), not the render")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     spec = DatasetSpec(count=args.count, seed=args.seed, size=args.size,
-                       shard_size=args.shard_size, fps=args.fps)
+                       shard_size=args.shard_size, fps=args.fps, animated=args.animated)
     start = time.perf_counter()
     manifest = write_dataset(args.out, spec, workers=args.workers)
     log.info('wrote %d pairs in %d shards to %s in %.1f s', manifest['count'],

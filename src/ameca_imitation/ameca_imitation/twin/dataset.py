@@ -58,6 +58,11 @@ class DatasetSpec:
     fps: float = 10.0           # clip sampling rate: consecutive pairs are 1/fps apart in a clip
     clip_seconds: float = 4.0   # length of each random clip
     jpeg_quality: int = 95
+    # Animated pairs: instead of the render, Ameca's neutral image moved by the render (the
+    # weight-free landmark warp, from landmarks read off a driver_size render), as the image
+    # pipeline shows its policy a person. Renders whose face is not found are left out.
+    animated: bool = False
+    driver_size: int = 128
 
 
 def _sha256(path: Path) -> str:
@@ -68,24 +73,52 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _animated_view(schema: ControlSchema, spec: DatasetSpec):
+    """``values -> image``: Ameca's neutral image animated by the twin showing ``values``."""
+    from ameca_imitation.animation import AnimatorStage
+    from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
+    from ameca_imitation.types import FaceObservation
+    driver = TwinRenderer(schema, size=spec.driver_size)
+    source = TwinRenderer(schema, size=256).render(schema.neutral)
+    stage = AnimatorStage(source.image, source.landmarks)
+    detector = FaceMeshDetector(LandmarkConfig(static_images=True, max_faces=1))
+
+    def observe(values):
+        faces = detector.detect(driver.render(values).image)
+        return FaceObservation(0.0, True, landmarks=faces[0].landmarks) if faces else None
+    neutral = observe(schema.neutral)
+
+    def view(values):
+        obs = observe(values)
+        if obs is None:
+            return None
+        stage.reset()
+        stage(neutral)                 # the twin's neutral is the "person's" first frame
+        return cv2.resize(stage(obs), (spec.size, spec.size), interpolation=cv2.INTER_AREA)
+    return view
+
+
 def _write_shard(args) -> dict:
     """Render one shard (runs in a worker process)."""
     out, index, count, seed_seq, spec = args
     schema = ControlSchema.default()
     renderer = TwinRenderer(schema, size=spec.size)
+    view = (_animated_view(schema, spec) if spec.animated
+            else lambda values: renderer.render(values).image)
     library = ExpressionLibrary(schema)
     rng = np.random.default_rng(seed_seq)
-    controls = []
-    while sum(len(c) for c in controls) < count:
+    kept, blobs, offsets = [], [], [0]
+    while len(kept) < count:
         clip = random_clip(schema, rng, duration=spec.clip_seconds, library=library)
-        controls.append(clip.frames(spec.fps))
-    controls = np.concatenate(controls)[:count]
-    blobs, offsets = [], [0]
-    for values in controls:
-        ok, jpg = cv2.imencode('.jpg', renderer.render(values).image,
-                               [cv2.IMWRITE_JPEG_QUALITY, spec.jpeg_quality])
-        blobs.append(jpg.ravel())
-        offsets.append(offsets[-1] + len(jpg))
+        for values in clip.frames(spec.fps)[:count - len(kept)]:
+            image = view(values)
+            if image is None:
+                continue
+            ok, jpg = cv2.imencode('.jpg', image, [cv2.IMWRITE_JPEG_QUALITY, spec.jpeg_quality])
+            blobs.append(jpg.ravel())
+            offsets.append(offsets[-1] + len(jpg))
+            kept.append(values)
+    controls = np.array(kept)
     path = out / f'shard_{index:05d}.npz'
     np.savez(path, jpeg=np.concatenate(blobs), offsets=np.array(offsets, np.int64),
              controls=controls.astype(np.float32))
