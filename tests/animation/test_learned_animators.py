@@ -128,3 +128,23 @@ def test_bad_weights_give_one_line_errors(trained, tmp_path, schema, caplog):
     errors = [r.getMessage() for r in caplog.records if r.levelname == 'ERROR']
     assert len(errors) == 1 and 'nowhere' in errors[0] and '\n' not in errors[0]
     shutil.rmtree(folder)
+
+
+def test_a_photo_of_the_robot_is_the_source(trained, frames, schema, tmp_path):
+    import cv2
+    from ameca_imitation.face.motion import MotionStage
+    from ameca_imitation.twin import TwinRenderer
+    photo = tmp_path / 'ameca.png'
+    cv2.imwrite(str(photo), TwinRenderer(schema, size=400).render(schema.neutral).image)
+    twin = TwinRenderer(schema, size=256).render(schema.neutral)
+    config = AnimatorConfig(model='fomm', weights=str(trained['fomm']), source=str(photo))
+    stage = AnimatorStage(twin.image, twin.landmarks, config)
+    # Cropped to 2.3 face sizes around the face found in it, at the stage's side.
+    assert stage.source.shape == (256, 256, 3) and not np.array_equal(stage.source, twin.image)
+    obs, _ = MotionStage().process(frames[0])
+    assert stage(obs, frames[0].image).shape == (256, 256, 3)
+    blank = tmp_path / 'blank.png'
+    cv2.imwrite(str(blank), np.full((200, 200, 3), 128, np.uint8))
+    with pytest.raises(ValueError, match='no face found'):
+        AnimatorStage(twin.image, twin.landmarks, AnimatorConfig(
+            model='fomm', weights=str(trained['fomm']), source=str(blank)))
