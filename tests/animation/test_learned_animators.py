@@ -127,6 +127,11 @@ def test_bad_weights_give_one_line_errors(trained, tmp_path, schema, caplog):
     assert rc == 2 and not (tmp_path / 'out').exists()
     errors = [r.getMessage() for r in caplog.records if r.levelname == 'ERROR']
     assert len(errors) == 1 and 'nowhere' in errors[0] and '\n' not in errors[0]
+    caplog.clear()
+    rc = imitate.main(['--out', str(tmp_path / 'out'), '--animator', 'fomm',
+                       '--animator-weights', str(trained['liveportrait'])])
+    errors = [r.getMessage() for r in caplog.records if r.levelname == 'ERROR']
+    assert rc == 2 and len(errors) == 1 and "not 'fomm'" in errors[0]
     shutil.rmtree(folder)
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 import sys
 
 from ameca_imitation.evaluation.harness import EvalConfig, evaluate
+from ameca_imitation.weights import CheckpointError
 
 log = logging.getLogger('ameca-eval')
 
@@ -164,7 +165,7 @@ def main(argv=None) -> int:
                                                  ('weights', args.animator_weights)) if v})
     try:
         results = evaluate(cfg)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, CheckpointError) as err:
         log.error('%s', err)
         return 2
     rows = add_ranks(table_rows(results))

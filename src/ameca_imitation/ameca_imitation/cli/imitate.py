@@ -389,12 +389,13 @@ def main(argv=None) -> int:
         return 2
     with source:
         from ameca_imitation.pipeline import DEFAULT_PIPELINE, Pipeline
+        from ameca_imitation.weights import CheckpointError
         name = args.pipeline or DEFAULT_PIPELINE
         try:
             override = {k: v for k, v in (('model', args.animator),
                                           ('weights', args.animator_weights)) if v is not None}
             pipeline = Pipeline.from_config(name, animate=True, **override)
-        except (OSError, ValueError, KeyError) as err:
+        except (OSError, ValueError, KeyError, CheckpointError) as err:
             log.error('pipeline %r: %s', name, err)
             return 2
         try:
