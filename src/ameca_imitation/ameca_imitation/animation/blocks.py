@@ -183,3 +183,8 @@ class AntiAliasInterpolation2d(nn.Module):
         if self.strided:
             return F.conv2d(x, self.weight, groups=self.groups, stride=self.step)
         return F.conv2d(x, self.weight, groups=self.groups)[:, :, ::self.step, ::self.step]
+
+
+def inverse(matrices: torch.Tensor) -> torch.Tensor:
+    """Batched matrix inverse, in float32 for half-precision inputs (there is no fp16 kernel)."""
+    return torch.inverse(matrices.float()).to(matrices.dtype)

@@ -28,8 +28,8 @@ the default here (``align_corners`` may be set per model).
 from dataclasses import dataclass
 
 from ameca_imitation.animation.blocks import (AntiAliasInterpolation2d, coordinate_grid,
-                                              DownBlock2d, Hourglass, kp_to_gaussian, ResBlock2d,
-                                              SameBlock2d, UpBlock2d)
+                                              DownBlock2d, Hourglass, inverse, kp_to_gaussian,
+                                              ResBlock2d, SameBlock2d, UpBlock2d)
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -109,7 +109,7 @@ class DenseMotionNetwork(nn.Module):
                                    kp_driving['value'].device).view(1, 1, h, w, 2)
         z = identity - kp_driving['value'].view(b, k, 1, 1, 2)
         if 'jacobian' in kp_driving:
-            jac = kp_source['jacobian'] @ torch.inverse(kp_driving['jacobian'])   # (B, K, 2, 2)
+            jac = kp_source['jacobian'] @ inverse(kp_driving['jacobian'])   # (B, K, 2, 2)
             z = torch.einsum('bkij,bkhwj->bkhwi', jac, z)
         to_source = z + kp_source['value'].view(b, k, 1, 1, 2)
         return torch.cat([identity.expand(b, 1, h, w, 2), to_source], dim=1)
@@ -215,7 +215,7 @@ def relative_kp(kp_source, kp_driving, kp_driving_initial, adapt_scale: bool = T
     moved = kp_driving['value'] - kp_driving_initial['value']
     out = {'value': moved * scale + kp_source['value']}
     if 'jacobian' in kp_driving:
-        out['jacobian'] = (kp_driving['jacobian'] @ torch.inverse(kp_driving_initial['jacobian'])
+        out['jacobian'] = (kp_driving['jacobian'] @ inverse(kp_driving_initial['jacobian'])
                            @ kp_source['jacobian'])
     return out
 
@@ -223,5 +223,5 @@ def relative_kp(kp_source, kp_driving, kp_driving_initial, adapt_scale: bool = T
 def _hull_area(points: torch.Tensor) -> torch.Tensor:
     """Convex-hull area of each ``(K, 2)`` point set of a batch ``(B, K, 2)``."""
     from scipy.spatial import ConvexHull
-    return torch.tensor([ConvexHull(p.detach().cpu().numpy()).volume for p in points],
+    return torch.tensor([ConvexHull(p.detach().cpu().double().numpy()).volume for p in points],
                         dtype=points.dtype, device=points.device)

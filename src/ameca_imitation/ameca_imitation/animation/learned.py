@@ -37,6 +37,7 @@ from pathlib import Path
 from ameca_imitation.animation import face_vid2vid as fv
 from ameca_imitation.animation.checkpoints import (load_face_vid2vid, load_fomm,
                                                    load_liveportrait, load_monkey_net)
+from ameca_imitation.animation.blocks import inverse
 from ameca_imitation.animation.fomm import relative_kp
 from ameca_imitation.animation.inference import prepare_for_inference
 from ameca_imitation.animation.liveportrait import transform as lp
@@ -113,7 +114,7 @@ class KeypointRunner:
         if self.relative:
             moved = relative_kp(self.kp_s, kp, self.kp_0, self.adapt_scale)
             if 'covariance' in kp:      # Monkey-Net: like FOMM's Jacobians, C_i C_0^-1 C_s
-                moved['covariance'] = (kp['covariance'] @ torch.inverse(self.kp_0['covariance'])
+                moved['covariance'] = (kp['covariance'] @ inverse(self.kp_0['covariance'])
                                        @ self.kp_s['covariance'])
             kp = moved
         if self.features is None:

@@ -32,7 +32,8 @@ these are the same operations on single frames. No public checkpoint layout is r
 from dataclasses import dataclass
 
 from ameca_imitation.animation.blocks import (AntiAliasInterpolation2d, coordinate_grid,
-                                              DownBlock2d, Hourglass, SameBlock2d, UpBlock2d)
+                                              DownBlock2d, Hourglass, inverse, SameBlock2d,
+                                              UpBlock2d)
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -44,7 +45,7 @@ def gaussian_heatmaps(mean: torch.Tensor, covariance: torch.Tensor, spatial_size
     """``(B, K, 2)`` means, ``(B, K, 2, 2)`` covariances -> ``(B, K, H, W)`` in (0, 1]."""
     grid = coordinate_grid(spatial_size, mean.dtype, mean.device)          # (H, W, 2)
     diff = grid.view(1, 1, *spatial_size, 2) - mean.view(*mean.shape[:2], 1, 1, 2)
-    precision = torch.inverse(covariance).view(*mean.shape[:2], 1, 1, 2, 2)
+    precision = inverse(covariance).view(*mean.shape[:2], 1, 1, 2, 2)
     mahalanobis = (diff.unsqueeze(-2) @ precision @ diff.unsqueeze(-1)).view(diff.shape[:-1])
     return torch.exp(-0.5 * mahalanobis)
 
