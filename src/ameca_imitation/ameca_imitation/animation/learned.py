@@ -35,9 +35,9 @@ import json
 from pathlib import Path
 
 from ameca_imitation.animation import face_vid2vid as fv
+from ameca_imitation.animation.blocks import inverse
 from ameca_imitation.animation.checkpoints import (load_face_vid2vid, load_fomm,
                                                    load_liveportrait, load_monkey_net)
-from ameca_imitation.animation.blocks import inverse
 from ameca_imitation.animation.fomm import relative_kp
 from ameca_imitation.animation.inference import prepare_for_inference
 from ameca_imitation.animation.liveportrait import transform as lp
