@@ -99,9 +99,24 @@ def test_motion_policy_trains_on_twin_renders_and_runs_on_a_person(extractor, cl
     assert summary['limit_violations'] == 0
 
 
-def test_a_motion_policy_without_its_extractor_is_refused(extractor, tmp_path):
+def test_a_motion_policy_that_does_not_fit_is_refused(extractor, schema, tmp_path):
     from ameca_imitation.pipeline import Pipeline
+    from ameca_imitation.policy.checkpoint import save_checkpoint
+    from ameca_imitation.policy.modules import FeatureMLP, FeatureMLPConfig
+    from ameca_imitation.weights import CheckpointError
     pipeline = tmp_path / 'motion.yaml'
     pipeline.write_text(f'policy: motion\nweights: {extractor}\n')
     with pytest.raises(ValueError, match='needs a motion_extractor'):
+        Pipeline.from_config(str(pipeline))
+    # A policy trained on the official extractor's 21 keypoints, run on ours (10).
+    save_checkpoint(tmp_path / 'p21', FeatureMLP(FeatureMLPConfig(num_inputs=66)), 'motion_mlp',
+                    schema.names)
+    pipeline.write_text(f'policy: motion\nweights: {tmp_path / "p21"}\n'
+                        f'motion_extractor: {extractor}\n')
+    with pytest.raises(ValueError, match='reads 66 inputs, but the motion extractor gives 10'):
+        Pipeline.from_config(str(pipeline))
+    save_checkpoint(tmp_path / 'feat', FeatureMLP(), 'feature_mlp', schema.names)
+    pipeline.write_text(f'policy: motion\nweights: {tmp_path / "feat"}\n'
+                        f'motion_extractor: {extractor}\n')
+    with pytest.raises(CheckpointError, match='feature_mlp policy, not motion_mlp'):
         Pipeline.from_config(str(pipeline))

@@ -91,6 +91,12 @@ class Pipeline:
             neutral = TwinRenderer(self.schema, size=animator_size).render(self.schema.neutral)
         if motion_extractor:
             self.implicit = ImplicitMotion(motion_extractor, neutral.landmarks, animator_size)
+            given = 3 * self.implicit.num_kp + 3
+            wanted = self.policy.model.config.num_inputs if self.input_kind == 'motion' else given
+            if wanted != given:
+                raise ValueError(f'the motion policy reads {wanted} inputs, but the motion '
+                                 f'extractor gives {self.implicit.num_kp} keypoints ({given}): '
+                                 'train it with --extractor on this extractor')
         if animate or self.input_kind == 'image':
             self.animator = AnimatorStage(neutral.image, neutral.landmarks, animator)
         self._next_tick = None

@@ -77,6 +77,7 @@ class ImplicitMotion:
     def __init__(self, weights: str | Path, twin_landmarks: np.ndarray, twin_side: int = 256,
                  device: torch.device | None = None):
         model, self.side = load_motion_extractor(weights)
+        self.num_kp = model.config.num_kp
         self.device = device or torch.device('cpu')
         self.model = prepare_for_inference(model.to(self.device))
         self.framing = DrivingFraming(twin_landmarks, twin_side)

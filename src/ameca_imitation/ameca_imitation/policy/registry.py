@@ -24,7 +24,8 @@ Learned policies load a checkpoint folder (``weights``); without one, the defaul
 from pathlib import Path
 
 from ameca_imitation.controls import ControlSchema
-from ameca_imitation.policy.checkpoint import load_checkpoint, load_x2cnet_official
+from ameca_imitation.policy.checkpoint import (CheckpointError, load_checkpoint,
+                                               load_x2cnet_official)
 from ameca_imitation.policy.mesh_transfer import MeshTransferPolicy
 from ameca_imitation.policy.retarget import RetargetPolicy
 from ameca_imitation.policy.wrappers import FeaturePolicy, ImagePolicy, MotionPolicy
@@ -53,6 +54,8 @@ def _motion(schema, weights):
         raise ValueError('the motion policy needs weights: a checkpoint folder trained with '
                          'ameca-train-policy --arch motion_mlp --extractor DIR')
     model, meta = load_checkpoint(weights)
+    if meta['architecture'] != 'motion_mlp':
+        raise CheckpointError(f'{weights} holds a {meta["architecture"]} policy, not motion_mlp')
     return MotionPolicy(schema, model, meta)
 
 
