@@ -99,9 +99,16 @@ class PolicyNode(Node):
 
     def _on_motion(self, msg):
         obs = self._observations.get(round(rc.stamp_of(msg), 6))
-        if obs is not None:
+        if obs is None:
+            return
+        try:
             state = rc.motion_state_from_msg(msg)
-            self._publish(state.stamp, self._policy(rc.observation_from_msg(obs), state))
+            values = self._policy(rc.observation_from_msg(obs), state)
+        except ValueError as err:          # another extractor's states: nothing to answer
+            self.get_logger().warning(f'dropped a motion state: {err}',
+                                      throttle_duration_sec=5.0)
+            return
+        self._publish(state.stamp, values)
 
     def _on_image(self, msg):
         self._publish(rc.stamp_of(msg), self._policy(rc.image_from_msg(msg)))

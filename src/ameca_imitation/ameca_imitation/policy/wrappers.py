@@ -156,5 +156,9 @@ class MotionPolicy(FeaturePolicy):
             return None
         if self._reference is None or obs.track_id != self._track:
             self._reference, self._track = state, obs.track_id
-        normalised = self.predict_normalised(motion_inputs(state, self._reference))[0]
+        x = motion_inputs(state, self._reference)
+        if len(x) != self.model.config.num_inputs:
+            raise ValueError(f'a motion state of {len(state.expression)} keypoints; the motion '
+                             f'policy reads {self.model.config.num_inputs} inputs')
+        normalised = self.predict_normalised(x)[0]
         return self.schema.clamp(self.schema.denormalise(normalised))
