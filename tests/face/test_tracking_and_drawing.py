@@ -79,6 +79,8 @@ def test_recalibration_resets_the_neutral(clip):
     again, _ = stage.process(Frame(frames[40], 41 / 30, 41))
     assert smiling.features['lip_corner_left'] > 0.05
     assert abs(again.features['lip_corner_left']) < 1e-9     # the smile is the new neutral
+    # Downstream motion references (animators, motion policy) key on the track: it moves on.
+    assert again.track_id == smiling.track_id + 1
 
 
 def test_debug_image(clip):

@@ -45,9 +45,15 @@ class MotionStage:
         self._neutral_model = None      # neutral landmarks in model space, for Jacobians
 
     def recalibrate(self) -> None:
-        """Take the next frames as the person's neutral (the user says the face is at rest)."""
+        """
+        Take the next frames as the person's neutral (the user says the face is at rest).
+
+        The track id moves on too, so the stages downstream that take a motion reference from a
+        person's first frame (the animators, the motion extractor and policy) take it again.
+        """
         self.features.recalibrate()
         self._neutral_model = None
+        self.tracker.renew()
 
     def reset(self) -> None:
         """Start a new stream: forget the tracked face; back to the population neutral."""

@@ -44,6 +44,10 @@ class MainFaceTracker:
         self._box = None
         self._missing = 0
 
+    def renew(self) -> None:
+        """Count the followed face as a new pick: whoever keys on ``track_id`` starts again."""
+        self.track_id += 1
+
     def update(self, faces: list[DetectedFace]) -> DetectedFace | None:
         """Pick the main face among ``faces`` (largest first), or None if it is not visible."""
         if self._box is not None:
