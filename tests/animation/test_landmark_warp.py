@@ -72,3 +72,28 @@ def test_stage_follows_a_person_relative_to_their_first_frame(schema):
     target = renderer.render(open_mouth).image.astype(float)
     assert np.abs(second - target).mean() < np.abs(source.image - target).mean()
     assert stage(FaceObservation.no_face(2.0)) is source.image
+
+
+def test_a_still_moves_against_the_population_not_itself(schema):
+    renderer = TwinRenderer(schema)
+    source = renderer.render(schema.neutral)
+    stage = AnimatorStage(source.image, source.landmarks)
+    open_mouth = schema.neutral.copy()
+    open_mouth[schema.index('Jaw Pitch')] = 0.5
+    portrait = TwinRenderer(schema, size=200).render(open_mouth).landmarks
+    obs = FaceObservation(0.0, True, track_id=1, landmarks=portrait)
+    # As a video's first frame the portrait is its own neutral: nothing moves.
+    assert np.abs(stage(obs).astype(int) - source.image).mean() < 0.5
+    # Alone, it is measured against the neutral face: the mouth opens as much as it does in a
+    # video that starts at rest.
+    target = renderer.render(open_mouth).image.astype(float)
+    stage.reset()
+    rest = TwinRenderer(schema, size=200).render(schema.neutral).landmarks
+    stage(FaceObservation(0.0, True, track_id=2, landmarks=rest))
+    video = np.abs(stage(FaceObservation(1.0, True, track_id=2, landmarks=portrait)) - target)
+    stage.reset()
+    still = np.abs(stage(obs, still=True) - target)
+    assert still.mean() < np.abs(source.image - target).mean()
+    assert still.mean() < 1.1 * video.mean()
+    # And a still is no one's first frame: the next video frame is still the reference.
+    assert np.abs(stage(obs).astype(int) - source.image).mean() < 0.5

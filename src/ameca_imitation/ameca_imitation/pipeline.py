@@ -182,7 +182,7 @@ class Pipeline:
         # A slow animator that keeps up takes only the frames a live one would have been free for.
         fresh = self.animator is not None and frame.stamp >= self._animator_free
         if fresh:
-            self._animated = self.animator(obs, frame.image)
+            self._animated = self.animator(obs, frame.image, still)
             self.animated_frames += 1
         t2 = time.perf_counter()
         if fresh and self.animator.config.learned and self.animator.config.keep_up:

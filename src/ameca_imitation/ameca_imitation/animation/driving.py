@@ -38,15 +38,24 @@ class RelativeDriver:
         self._neutral_model = None
         self._neutral_rotation = None
 
-    def __call__(self, landmarks: np.ndarray) -> np.ndarray:
-        """``landmarks``: the person's ``(478, 3)`` px landmarks -> driving points, px."""
+    def __call__(self, landmarks: np.ndarray, still: bool = False) -> np.ndarray:
+        """
+        ``landmarks``: the person's ``(478, 3)`` px landmarks -> driving points, px.
+
+        ``still``: a portrait of its own, moved against the population neutral (the source's
+        own neutral face, frontal: the twin's mesh is the reference face), not a first frame.
+        """
         fit, _ = estimate_pose(landmarks)
         model = fit.to_model(landmarks.astype(np.float64))
-        if self._neutral_model is None:
-            self._neutral_model, self._neutral_rotation = model, fit.rotation
+        if still:
+            neutral, neutral_rotation = self.source_model, np.eye(3)
+        else:
+            if self._neutral_model is None:
+                self._neutral_model, self._neutral_rotation = model, fit.rotation
+            neutral, neutral_rotation = self._neutral_model, self._neutral_rotation
         n = min(len(model), len(self.source_model))
-        moved = self.source_model[:n] + (model[:n] - self._neutral_model[:n])
-        relative = fit.rotation @ self._neutral_rotation.T                 # person's head motion
+        moved = self.source_model[:n] + (model[:n] - neutral[:n])
+        relative = fit.rotation @ neutral_rotation.T                       # person's head motion
         moved = moved @ relative.T
         src = self.source_fit
         return (src.scale * moved @ src.rotation.T + src.translation)[:, :2]

@@ -28,7 +28,8 @@ frame, and moves the source with the person's motion relative to it, as each pap
 * face-vid2vid: its head rotation, translation and expression relative the same way, on the
   source's canonical keypoints.
 
-Runners take and give ``(1, 3, S, S)`` RGB tensors in [0, 1].
+Runners take and give ``(1, 3, S, S)`` RGB tensors in [0, 1]; ``drive(..., absolute=True)``
+moves the source with a portrait's own pose and expression (a still has no first frame).
 """
 
 import json
@@ -74,9 +75,9 @@ class LivePortraitRunner:
     def set_reference(self, x, ratios: dict) -> None:
         self.first = self._motion(x)
 
-    def drive(self, x, ratios: dict):
+    def drive(self, x, ratios: dict, absolute: bool = False):
         d = self._motion(x)
-        if self.relative:
+        if self.relative and not absolute:
             x_d = lp.relative_motion(self.s, d, self.first)
         elif d['kp'].shape[1] == 21:        # the official keypoints: the paper's regions
             x_d = lp.absolute_motion(self.s, d)
@@ -109,9 +110,9 @@ class KeypointRunner:
     def set_reference(self, x, ratios: dict) -> None:
         self.kp_0 = self.kp_detector(x)
 
-    def drive(self, x, ratios: dict):
+    def drive(self, x, ratios: dict, absolute: bool = False):
         kp = self.kp_detector(x)
-        if self.relative:
+        if self.relative and not absolute:
             moved = relative_kp(self.kp_s, kp, self.kp_0, self.adapt_scale)
             if 'covariance' in kp:      # Monkey-Net: like FOMM's Jacobians, C_i C_0^-1 C_s
                 moved['covariance'] = (kp['covariance'] @ inverse(self.kp_0['covariance'])
@@ -138,9 +139,9 @@ class FaceVid2VidRunner:
     def set_reference(self, x, ratios: dict) -> None:
         self.first = self.model.head_expression(x)
 
-    def drive(self, x, ratios: dict):
+    def drive(self, x, ratios: dict, absolute: bool = False):
         d, s, f = self.model.head_expression(x), self.s, getattr(self, 'first', None)
-        if self.relative:
+        if self.relative and not absolute:
             rotation = d['R'] @ f['R'].transpose(1, 2) @ s['R']
             translation, expression = s['t'] + d['t'] - f['t'], s['exp'] + d['exp'] - f['exp']
         else:

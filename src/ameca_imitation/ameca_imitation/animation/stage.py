@@ -125,27 +125,31 @@ class AnimatorStage:
         """Forget the person: their next frame becomes the motion reference."""
         self._track = None
 
-    def __call__(self, obs: FaceObservation, image: np.ndarray | None = None) -> np.ndarray:
+    def __call__(self, obs: FaceObservation, image: np.ndarray | None = None,
+                 still: bool = False) -> np.ndarray:
         """
         ``(S, S, 3)`` uint8 BGR: the animated source, or the source itself when no face.
 
         ``image``: the person's frame ``(H, W, 3)`` uint8 BGR (the learned animators need it).
+        ``still``: a portrait of its own, moved against the population neutral (the landmark
+        warp) or by its own pose and expression (the learned models: absolute motion).
         """
         if not obs.face_found:
             return self.source
-        new_person = obs.track_id != self._track
-        self._track = obs.track_id
+        new_person = obs.track_id != self._track and not still
+        if not still:
+            self._track = obs.track_id
         if not self.config.learned:
             if new_person:
                 self.driver.reset()        # their first frame is their neutral
-            return self.animator.animate(self.driver(obs.landmarks)[WARP_POINTS])
+            return self.animator.animate(self.driver(obs.landmarks, still)[WARP_POINTS])
         if image is None:
             raise ValueError(f'the {self.config.model} animator needs the camera frame')
-        if new_person:
+        if new_person or still:
             self.framing.reset()
         x = self._tensor(self.framing(image, obs.landmarks))
         ratios = opening_ratios(obs.landmarks)
         with torch.inference_mode():
             if new_person:
                 self.runner.set_reference(x, ratios)
-            return self._image(self.runner.drive(x, ratios))
+            return self._image(self.runner.drive(x, ratios, absolute=still))
