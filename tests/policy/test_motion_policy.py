@@ -97,6 +97,18 @@ def test_motion_policy_trains_on_twin_renders_and_runs_on_a_person(extractor, cl
     assert all(m.count == 10 for _, m in got['/face/motion'])
     summary = json.loads((out / 'summary.json').read_text())
     assert summary['limit_violations'] == 0
+    # A still is measured against the twin's neutral, not itself: two portraits differ (against
+    # itself every portrait would read zero motion and get the same controls).
+    from ameca_imitation.pipeline import Pipeline
+    from ameca_imitation.types import Frame
+    pipe = Pipeline.from_config(str(pipeline))
+    twin = TwinRenderer(schema, size=256)
+    controls = []
+    for values in (schema.neutral, schema.live_min):
+        pipe.reset()
+        res = pipe.step(Frame(twin.render(values).image, 0.0, 0), 1.0, still=True)
+        controls.append(res.policy.values)
+    assert np.abs(controls[0] - controls[1]).max() > 1e-3
 
 
 def test_a_motion_policy_that_does_not_fit_is_refused(extractor, schema, tmp_path):

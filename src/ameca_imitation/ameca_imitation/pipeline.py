@@ -97,6 +97,8 @@ class Pipeline:
                 raise ValueError(f'the motion policy reads {wanted} inputs, but the motion '
                                  f'extractor gives {self.implicit.num_kp} keypoints ({given}): '
                                  'train it with --extractor on this extractor')
+            if self.input_kind == 'motion':    # stills are measured against the twin's neutral
+                self.policy.population = self.implicit.observe([neutral.image], [0.0])[0]
         if animate or self.input_kind == 'image':
             self.animator = AnimatorStage(neutral.image, neutral.landmarks, animator)
         self._next_tick = None
@@ -177,7 +179,7 @@ class Pipeline:
         obs, kps = self.motion.process(frame, still=still)
         state = None
         if self.implicit is not None and obs.face_found:
-            state = self.implicit(frame.image, obs.landmarks, obs.track_id, frame.stamp)
+            state = self.implicit(frame.image, obs.landmarks, obs.track_id, frame.stamp, still)
         t1 = time.perf_counter()
         # A slow animator that keeps up takes only the frames a live one would have been free for.
         fresh = self.animator is not None and frame.stamp >= self._animator_free
@@ -190,7 +192,7 @@ class Pipeline:
         if self.input_kind == 'image':
             values = self.policy(self._animated) if fresh and obs.face_found else None
         elif self.input_kind == 'motion':
-            values = self.policy(obs, state)
+            values = self.policy(obs, state, still)
         else:
             values = self.policy(obs)
         t3 = time.perf_counter()

@@ -99,9 +99,9 @@ class ImplicitMotion:
                 for i, stamp in enumerate(stamps)]
 
     def __call__(self, image: np.ndarray, landmarks: np.ndarray, track_id: int,
-                 stamp: float) -> MotionState:
-        """Read a person's frame ``(H, W, 3)`` uint8 BGR, cropped by its landmarks."""
-        if track_id != self._track:
+                 stamp: float, still: bool = False) -> MotionState:
+        """Read a person's frame (or a ``still``) ``(H, W, 3)`` uint8 BGR, cropped by landmarks."""
+        if track_id != self._track or still:
             self.framing.reset()        # the crop scale is fixed at a person's first frame
-            self._track = track_id
+            self._track = None if still else track_id
         return self.observe([self.framing(image, landmarks)], [stamp])[0]

@@ -138,7 +138,8 @@ class MotionPolicy(FeaturePolicy):
 
     Called with the observation (face found, track) and its :class:`MotionState`; the first
     state of each person (and after :meth:`reset`) is their reference, as the twin's neutral
-    render is for the twin renders it was trained on.
+    render is for the twin renders it was trained on. A still is measured against
+    ``population``, the state of the twin's neutral render, when it is set.
     """
 
     input_kind = 'motion'
@@ -146,17 +147,23 @@ class MotionPolicy(FeaturePolicy):
     def __init__(self, schema: ControlSchema, model: torch.nn.Module, meta: dict | None = None,
                  device: torch.device | None = None):
         super().__init__(schema, model, meta, device)
+        self.population = None
         self.reset()
 
     def reset(self) -> None:
         self._reference = self._track = None
 
-    def __call__(self, obs: FaceObservation, state: MotionState | None = None):
+    def __call__(self, obs: FaceObservation, state: MotionState | None = None,
+                 still: bool = False):
         if not obs.face_found or state is None:
             return None
-        if self._reference is None or obs.track_id != self._track:
-            self._reference, self._track = state, obs.track_id
-        x = motion_inputs(state, self._reference)
+        if still and self.population is not None:
+            reference = self.population
+        else:
+            if self._reference is None or obs.track_id != self._track:
+                self._reference, self._track = state, obs.track_id
+            reference = self._reference
+        x = motion_inputs(state, reference)
         if len(x) != self.model.config.num_inputs:
             raise ValueError(f'a motion state of {len(state.expression)} keypoints; the motion '
                              f'policy reads {self.model.config.num_inputs} inputs')
