@@ -40,7 +40,7 @@ NS = '/learned_animator_test'
 
 @pytest.fixture(scope='module')
 def run(tmp_path_factory):
-    from ameca_imitation_msgs.msg import ControlVector
+    from ameca_imitation_msgs.msg import ControlVector, FaceObservation
     from diagnostic_msgs.msg import DiagnosticArray
     from rclpy.qos import qos_profile_sensor_data
     from sensor_msgs.msg import Image
@@ -51,16 +51,17 @@ def run(tmp_path_factory):
     g = Graph(base / 'logs', input=fetch_clip('single_face.mp4'), namespace=NS, mode='image',
               policy='image', animator='fomm', animator_weights=base / 'fomm', twin='false')
     probe = Probe('learned_animator_probe')
-    for name, kind in [('camera/image_raw', Image), ('animator/image', Image),
+    # The observations carry the camera stamps (test_graph.py checks that against the images).
+    for name, kind in [('face/observation', FaceObservation), ('animator/image', Image),
                        ('policy/controls', ControlVector)]:
         probe.listen(f'{NS}/{name}', kind, qos_profile_sensor_data if kind is Image else 10)
     probe.listen('/diagnostics', DiagnosticArray)
     g.bring_up(probe)
     try:
         # (The probe's own subscriptions match at their own pace: count from its first frame.)
-        assert probe.wait_for(lambda: stamps(probe, 'camera/image_raw') and len(
+        assert probe.wait_for(lambda: stamps(probe, 'face/observation') and len(
             [s for s in stamps(probe, 'policy/controls')
-             if s >= min(stamps(probe, 'camera/image_raw'))]) >= 20, 60), \
+             if s >= min(stamps(probe, 'face/observation'))]) >= 20, 60), \
             g.log('animator_node')[-2000:]
         subscribers = {i.node_name for i in probe.node.get_subscriptions_info_by_topic(
             f'{NS}/camera/image_raw') if i.node_namespace == NS}
@@ -74,12 +75,13 @@ def stamps(probe, name):
     return [round(stamp_of(m), 6) for _, m in probe.got.get(f'{NS}/{name}', [])]
 
 
-def test_learned_animator_feeds_the_image_policy_with_camera_stamps(run):
+def test_learned_animator_feeds_the_image_policy_with_frame_stamps(run):
     g, probe, subscribers, _ = run
     assert subscribers == {'motion_node', 'animator_node'}
-    cameras, animated = set(stamps(probe, 'camera/image_raw')), stamps(probe, 'animator/image')
-    seen = [s for s in animated if s >= min(cameras)]
-    assert len(seen) >= 20 and sum(s in cameras for s in seen) >= 0.95 * len(seen)
+    frames = stamps(probe, 'face/observation')
+    animated = stamps(probe, 'animator/image')
+    seen = [s for s in animated if s >= min(frames)]
+    assert len(seen) >= 20 and sum(s in set(frames) for s in seen) >= 0.95 * len(seen)
     policy = [s for s in stamps(probe, 'policy/controls') if s >= min(animated)]
     assert len(policy) >= 10 and sum(s in set(animated) for s in policy) >= 0.95 * len(policy)
     status = [s for _, a in probe.got['/diagnostics'] for s in a.status
@@ -103,9 +105,7 @@ def test_missing_weights_end_the_node_with_one_line(run):
 
 @pytest.fixture(scope='module')
 def motion_run(tmp_path_factory):
-    from ameca_imitation_msgs.msg import ControlVector, MotionState
-    from rclpy.qos import qos_profile_sensor_data
-    from sensor_msgs.msg import Image
+    from ameca_imitation_msgs.msg import ControlVector, FaceObservation, MotionState
     from diagnostic_msgs.msg import DiagnosticArray
     base = tmp_path_factory.mktemp('motion_policy')
     torch.manual_seed(0)
@@ -118,14 +118,19 @@ def motion_run(tmp_path_factory):
               policy='motion', weights=base / 'policy', motion_extractor=base / 'lp',
               twin='false')
     probe = Probe('motion_policy_probe')
-    for name, kind in [('camera/image_raw', Image), ('face/motion', MotionState),
+    # The observations carry the camera stamps (test_graph.py checks that against the images).
+    for name, kind in [('face/observation', FaceObservation), ('face/motion', MotionState),
                        ('policy/controls', ControlVector)]:
-        probe.listen(f'{ns}/{name}', kind, qos_profile_sensor_data if kind is Image else 10)
+        probe.listen(f'{ns}/{name}', kind, 10)
     probe.listen('/diagnostics', DiagnosticArray)
     g.bring_up(probe)
+
+    def seen(name):
+        return [stamp_of(m) for _, m in probe.got.get(f'{ns}/{name}', [])]
     try:
-        assert probe.wait_for(lambda: len(probe.got.get(f'{ns}/policy/controls', [])) >= 30,
-                              60), g.log('motion_node')[-2000:] + g.log('policy_node')[-2000:]
+        assert probe.wait_for(lambda: seen('face/observation') and len(
+            [s for s in seen('policy/controls') if s >= min(seen('face/observation'))]) >= 20,
+            60), g.log('motion_node')[-2000:] + g.log('policy_node')[-2000:]
         yield ns, probe
     finally:
         g.stop()
@@ -141,10 +146,11 @@ def test_motion_node_publishes_face_motion_and_the_policy_answers_it(motion_run)
     assert nodes(probe.node.get_subscriptions_info_by_topic(f'{ns}/face/motion')) == {
         'policy_node'}
     got = {name: [round(stamp_of(m), 6) for _, m in probe.got.get(f'{ns}/{name}', [])]
-           for name in ('camera/image_raw', 'face/motion', 'policy/controls')}
-    cameras = set(got['camera/image_raw'])
-    motion = [s for s in got['face/motion'] if s >= min(cameras)]
-    assert len(motion) >= 20 and sum(s in cameras for s in motion) >= 0.95 * len(motion)
+           for name in ('face/observation', 'face/motion', 'policy/controls')}
+    faces = {round(stamp_of(m), 6) for _, m in probe.got[f'{ns}/face/observation']
+             if m.face_found}
+    motion = [s for s in got['face/motion'] if s >= min(got['face/observation'])]
+    assert len(motion) >= 20 and sum(s in faces for s in motion) >= 0.95 * len(motion)
     policy = [s for s in got['policy/controls'] if s >= min(motion)]
     assert len(policy) >= 20 and sum(s in set(motion) for s in policy) >= 0.95 * len(policy)
     assert all(m.count == 10 for _, m in probe.got[f'{ns}/face/motion'])
