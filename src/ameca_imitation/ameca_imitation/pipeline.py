@@ -106,9 +106,12 @@ class Pipeline:
         self.animated_frames = 0
 
     @staticmethod
-    def read_config(name: str = DEFAULT_PIPELINE) -> tuple[str, dict]:
+    def read_config(name: str = DEFAULT_PIPELINE, **animator) -> tuple[str, dict]:
         """
         Read and check ``config/pipelines/<name>.yaml`` (or a path) without building anything.
+
+        ``animator``: :class:`AnimatorConfig` fields that override the file's (e.g. ``model``,
+        ``weights``).
 
         Returns ``(path, data)``. Raises ``FileNotFoundError`` (no such pipeline or weights) or
         ``ValueError`` (bad YAML, unknown keys, unknown policy), each with a one-line message.
@@ -139,7 +142,8 @@ class Pipeline:
             for key in ('weights', 'motion_extractor'):
                 if data.get(key):
                     data[key] = str(find_weights(data[key]))
-            animator = from_mapping(AnimatorConfig, data.get('animator'), f'{path}:animator')
+            animator = from_mapping(AnimatorConfig, {**(data.get('animator') or {}), **animator},
+                                    f'{path}:animator')
             if animator.weights:
                 animator.weights = str(find_weights(animator.weights))
         except FileNotFoundError as err:
@@ -152,15 +156,9 @@ class Pipeline:
         """
         Build from ``config/pipelines/<name>.yaml`` (or a path to such a file).
 
-        ``animator``: :class:`AnimatorConfig` fields that override the file's (e.g. ``model``,
-        ``weights``).
+        ``animator``: overrides of the file's animator, as :meth:`read_config` takes them.
         """
-        path, data = cls.read_config(name)
-        if animator:
-            if animator.get('weights'):
-                animator['weights'] = str(find_weights(animator['weights']))
-            data['animator'] = from_mapping(AnimatorConfig, {
-                **vars(data['animator']), **animator}, 'animator')
+        path, data = cls.read_config(name, **animator)
         schema = ControlSchema.default()
         # Hand-made policies read their settings from the pipeline YAML itself.
         weights = path if data['policy'] in ('retarget', 'mesh') else (data.get('weights') or None)

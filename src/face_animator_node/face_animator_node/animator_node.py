@@ -24,7 +24,6 @@ drops the rest (/diagnostics: achieved rate, dropped). A frame is animated only 
 subscribes to animator/image (the image policy, or a viewer).
 """
 
-from collections import OrderedDict
 import threading
 
 from ameca_imitation.animation import AnimatorConfig, AnimatorStage
@@ -33,6 +32,7 @@ from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
 from ameca_imitation.io.ros_node import publish_diagnostics, run
 from ameca_imitation.io.slot import LatestSlot
+from ameca_imitation.io.stamped import RecentByStamp
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.paths import find_weights
 from ameca_imitation.twin import TwinRenderer
@@ -73,8 +73,7 @@ class AnimatorNode(Node):
         self._pub = self.create_publisher(Image, 'animator/image', qos_profile_sensor_data)
         self.create_subscription(FaceObservation, 'face/observation', self._on_observation,
                                  QoSProfile(depth=1))
-        self._frames = OrderedDict()        # stamp -> camera message, learned animators only
-        self._lock = threading.Lock()
+        self._frames = RecentByStamp(FRAMES_KEPT)     # camera messages, learned animators only
         if config.learned:
             self.create_subscription(Image, 'camera/image_raw', self._on_image,
                                      qos_profile_sensor_data)
@@ -89,10 +88,7 @@ class AnimatorNode(Node):
         self._worker.start()
 
     def _on_image(self, msg):
-        with self._lock:
-            self._frames[round(rc.stamp_of(msg), 6)] = msg
-            while len(self._frames) > FRAMES_KEPT:
-                self._frames.popitem(last=False)
+        self._frames.put(rc.stamp_of(msg), msg)
 
     def _on_observation(self, msg):
         if self._pub.get_subscription_count() == 0:
@@ -116,8 +112,7 @@ class AnimatorNode(Node):
         obs = rc.observation_from_msg(msg)
         image = None
         if self._stage.config.learned and obs.face_found:
-            with self._lock:
-                frame = self._frames.get(round(obs.stamp, 6))
+            frame = self._frames.get(obs.stamp)
             if frame is None:
                 self._no_frame += 1
                 return

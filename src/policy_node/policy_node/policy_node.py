@@ -20,11 +20,10 @@ implicit motion) with the observation of the same frame; ``mode: image`` reads a
 Either way the output is a native ControlVector stamped with the camera frame it answers.
 """
 
-from collections import OrderedDict
-
 from ameca_imitation.controls import ControlSchema
 from ameca_imitation.io import ros_convert as rc
 from ameca_imitation.io.ros_node import publish_diagnostics, run
+from ameca_imitation.io.stamped import RecentByStamp
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.paths import find_weights
 from ameca_imitation.policy import make_policy
@@ -67,7 +66,7 @@ class PolicyNode(Node):
         self._pub = self.create_publisher(ControlVectorMsg, 'policy/controls', 10)
         self._stats = RateLatency()
         publish_diagnostics(self, self._types, self._stats.summary)
-        self._observations = OrderedDict()      # motion mode: stamp -> observation
+        self._observations = RecentByStamp(OBSERVATIONS_KEPT)     # motion mode
         if mode == 'feature':
             self.create_subscription(FaceObservation, 'face/observation', self._on_observation,
                                      QoSProfile(depth=1))
@@ -93,12 +92,10 @@ class PolicyNode(Node):
         self._publish(obs.stamp, self._policy(obs))
 
     def _keep_observation(self, msg):
-        self._observations[round(rc.stamp_of(msg), 6)] = msg
-        while len(self._observations) > OBSERVATIONS_KEPT:
-            self._observations.popitem(last=False)
+        self._observations.put(rc.stamp_of(msg), msg)
 
     def _on_motion(self, msg):
-        obs = self._observations.get(round(rc.stamp_of(msg), 6))
+        obs = self._observations.get(rc.stamp_of(msg))
         if obs is None:
             return
         try:

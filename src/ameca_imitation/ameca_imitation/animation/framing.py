@@ -25,6 +25,7 @@ per-frame landmark jitter. Also the eye and lip opening ratios of LivePortrait's
 from ameca_imitation.face import topology as topo
 import cv2
 import numpy as np
+import torch
 
 _EYES = {'left': ((386, 374), (362, 263)), 'right': ((159, 145), (133, 33))}   # lids, corners
 
@@ -70,6 +71,15 @@ class DrivingFraming:
                       [0, a, self.centre[1] - a * centre[1]]])
         return cv2.warpAffine(image, m, (self.side, self.side), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_REPLICATE)
+
+
+def to_tensor(images, side: int, device: torch.device,
+              dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """``(H, W, 3)`` uint8 BGR images -> ``(B, 3, side, side)`` RGB in [0, 1] on ``device``."""
+    x = np.stack([cv2.resize(i, (side, side), interpolation=cv2.INTER_AREA)
+                  for i in images])[..., ::-1]
+    x = torch.from_numpy(np.ascontiguousarray(x)).permute(0, 3, 1, 2)
+    return x.to(device, dtype) / 255.0
 
 
 def opening_ratios(landmarks: np.ndarray) -> dict:

@@ -21,18 +21,16 @@ the motion policy. The person's frame is cropped to the framing of the twin's re
 framing the extractor sees when it looks at the twin), so the same network reads both.
 """
 
-import json
 from pathlib import Path
 
-from ameca_imitation.animation.framing import DrivingFraming
+from ameca_imitation.animation.framing import DrivingFraming, to_tensor
 from ameca_imitation.animation.inference import prepare_for_inference
 from ameca_imitation.animation.liveportrait import MotionExtractor
 from ameca_imitation.animation.liveportrait import transform as lp
+from ameca_imitation.animation.training import load_animator, trained_side
 from ameca_imitation.types import MotionState
-from ameca_imitation.weights import CheckpointError, load_torch_file, strict_load
-import cv2
+from ameca_imitation.weights import load_torch_file, strict_load
 import numpy as np
-from safetensors.torch import load_file
 import torch
 
 
@@ -45,17 +43,7 @@ def load_motion_extractor(weights: str | Path) -> tuple[MotionExtractor, int]:
     """
     folder = Path(weights)
     if (folder / 'config.json').is_file():
-        from ameca_imitation.animation.zoo import build_animator
-        meta = json.loads((folder / 'config.json').read_text())
-        if meta.get('model') != 'liveportrait':
-            raise CheckpointError(f'{folder} holds a {meta.get("model")!r} animator, not a '
-                                  'LivePortrait motion extractor')
-        net = build_animator('liveportrait')
-        strict_load(net, load_file(folder / 'model.safetensors'), str(folder))
-        metrics = folder / 'metrics.json'
-        side = meta.get('size') or (json.loads(metrics.read_text()).get('size')
-                                    if metrics.is_file() else None)
-        return net.motion_extractor.eval(), int(side or 64)
+        return load_animator(folder, 'liveportrait').motion_extractor, trained_side(folder)
     path = folder / 'motion_extractor.pth'
     if not path.is_file():
         raise FileNotFoundError(f'motion extractor {str(folder)!r}: neither an '
@@ -89,9 +77,7 @@ class ImplicitMotion:
     @torch.inference_mode()
     def observe(self, images: list[np.ndarray], stamps) -> list[MotionState]:
         """Framed ``(S, S, 3)`` uint8 BGR images (twin renders as they are) -> states."""
-        x = np.stack([cv2.resize(i, (self.side, self.side), interpolation=cv2.INTER_AREA)
-                      for i in images])[..., ::-1]
-        x = torch.from_numpy(np.ascontiguousarray(x)).permute(0, 3, 1, 2).to(self.device) / 255.0
+        x = to_tensor(images, self.side, self.device)
         info = {k: v.float().cpu().numpy() for k, v in lp.motion_info(self.model(x)).items()}
         return [MotionState(float(stamp), info['kp'][i], info['R'][i], info['t'][i],
                             float(info['scale'][i]), info['exp'][i], float(info['pitch'][i]),

@@ -32,7 +32,6 @@ Runners take and give ``(1, 3, S, S)`` RGB tensors in [0, 1]; ``drive(..., absol
 moves the source with a portrait's own pose and expression (a still has no first frame).
 """
 
-import json
 from pathlib import Path
 
 from ameca_imitation.animation import face_vid2vid as fv
@@ -42,9 +41,8 @@ from ameca_imitation.animation.checkpoints import (load_face_vid2vid, load_fomm,
 from ameca_imitation.animation.fomm import relative_kp
 from ameca_imitation.animation.inference import prepare_for_inference
 from ameca_imitation.animation.liveportrait import transform as lp
-from ameca_imitation.animation.zoo import ANIMATORS, build_animator
-from ameca_imitation.weights import CheckpointError, strict_load
-from safetensors.torch import load_file
+from ameca_imitation.animation.training import load_animator, trained_side
+from ameca_imitation.animation.zoo import ANIMATORS
 import torch
 
 LEARNED = tuple(sorted(ANIMATORS))
@@ -153,14 +151,7 @@ class FaceVid2VidRunner:
 
 def _trained_folder(model: str, folder: Path):
     """Networks and input side of an ``ameca-train-animator`` folder."""
-    meta = json.loads((folder / 'config.json').read_text())
-    if meta.get('model') != model:
-        raise CheckpointError(f'{folder} holds a {meta.get("model")!r} animator, not {model!r}')
-    net = build_animator(model)
-    strict_load(net, load_file(folder / 'model.safetensors'), str(folder))
-    metrics = folder / 'metrics.json'
-    side = meta.get('size') or (json.loads(metrics.read_text()).get('size')
-                                if metrics.is_file() else None)
+    net = load_animator(folder, model)
     if model == 'liveportrait':
         nets = {'F': net.appearance_feature_extractor, 'M': net.motion_extractor,
                 'W': net.warping_module, 'G': net.spade_generator}
@@ -168,7 +159,7 @@ def _trained_folder(model: str, folder: Path):
         nets = {'model': net.model}
     else:
         nets = {'kp_detector': net.kp_detector, 'generator': net.generator}
-    return nets, int(side or 64)
+    return nets, trained_side(folder)
 
 
 def load_networks(model: str, weights: str | Path) -> tuple[dict, int]:

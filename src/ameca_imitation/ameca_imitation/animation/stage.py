@@ -22,7 +22,8 @@ the weight-free landmark warp (default) or one of the learned models of ``learne
 from dataclasses import dataclass
 
 from ameca_imitation.animation.driving import RelativeDriver
-from ameca_imitation.animation.framing import crop_square, DrivingFraming, opening_ratios
+from ameca_imitation.animation.framing import (crop_square, DrivingFraming, opening_ratios,
+                                               to_tensor)
 from ameca_imitation.animation.landmark_warp import LandmarkWarpAnimator, WARP_POINTS, WarpConfig
 from ameca_imitation.animation.learned import LEARNED, load_networks, make_runner
 from ameca_imitation.types import FaceObservation
@@ -109,10 +110,7 @@ class AnimatorStage:
             self.runner.set_source(self._tensor(source_image), opening_ratios(source_landmarks))
 
     def _tensor(self, image: np.ndarray) -> torch.Tensor:
-        """``(H, W, 3)`` uint8 BGR -> ``(1, 3, side, side)`` RGB in [0, 1] on the device."""
-        image = cv2.resize(image, (self.side, self.side), interpolation=cv2.INTER_AREA)
-        x = torch.from_numpy(np.ascontiguousarray(image[..., ::-1])).permute(2, 0, 1)[None]
-        return x.to(self.device, self.dtype) / 255.0
+        return to_tensor([image], self.side, self.device, self.dtype)
 
     def _image(self, x: torch.Tensor) -> np.ndarray:
         out = (x[0].float().clamp(0, 1).permute(1, 2, 0) * 255).round().byte().cpu().numpy()

@@ -31,7 +31,7 @@ from pathlib import Path
 import time
 
 from ameca_imitation.animation.zoo import build_animator
-from ameca_imitation.weights import save_folder
+from ameca_imitation.weights import CheckpointError, save_folder, strict_load
 import numpy as np
 from safetensors.torch import load_file
 import torch
@@ -148,12 +148,25 @@ def save_animator(folder: Path, model: nn.Module, cfg: AnimatorTrainConfig, metr
     save_folder(folder, model, {'model': cfg.model, 'train_config': asdict(cfg)}, metrics)
 
 
-def load_animator(folder: str | Path) -> nn.Module:
-    """Rebuild a model saved by :func:`save_animator`, in eval mode."""
+def load_animator(folder: str | Path, model: str | None = None) -> nn.Module:
+    """
+    Rebuild a model saved by :func:`save_animator`, in eval mode, strictly.
+
+    ``model``: the animation model expected there (a :class:`CheckpointError` otherwise).
+    """
     folder = Path(folder)
-    model = build_animator(json.loads((folder / 'config.json').read_text())['model'])
-    model.load_state_dict(load_file(folder / 'model.safetensors'))
-    return model.eval()
+    saved = json.loads((folder / 'config.json').read_text()).get('model')
+    if model is not None and saved != model:
+        raise CheckpointError(f'{folder} holds a {saved!r} animator, not {model!r}')
+    net = build_animator(saved)
+    strict_load(net, load_file(folder / 'model.safetensors'), str(folder))
+    return net.eval()
+
+
+def trained_side(folder: str | Path) -> int:
+    """Return the frame side, px, a :func:`save_animator` folder was trained at (64: unknown)."""
+    metrics = Path(folder) / 'metrics.json'
+    return int((json.loads(metrics.read_text()).get('size') if metrics.is_file() else None) or 64)
 
 
 def train_animator(cfg: AnimatorTrainConfig, videos: np.ndarray, out_dir: str | Path) -> dict:

@@ -86,14 +86,12 @@ def _animated_view(schema: ControlSchema, spec: DatasetSpec):
     def observe(values):
         faces = detector.detect(driver.render(values).image)
         return FaceObservation(0.0, True, landmarks=faces[0].landmarks) if faces else None
-    neutral = observe(schema.neutral)
+    stage(observe(schema.neutral))     # the twin's neutral is the "person's" first frame
 
     def view(values):
-        obs = observe(values)
+        obs = observe(values)          # the same track: moved against that first frame
         if obs is None:
             return None
-        stage.reset()
-        stage(neutral)                 # the twin's neutral is the "person's" first frame
         return cv2.resize(stage(obs), (spec.size, spec.size), interpolation=cv2.INTER_AREA)
     return view
 
