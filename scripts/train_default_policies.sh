@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the default policy weights shipped in src/ameca_imitation/ameca_imitation/policy/weights/.
 #
-#   scripts/train_default_policies.sh            # about 50 minutes on a 2-core CPU
+#   scripts/train_default_policies.sh            # about 30 minutes on a 2-core CPU
 #
 # 1. 8,000 animated twin pairs (seed 0) for the image policy, 1,000 (seed 1) held out: Ameca's
 #    neutral image moved by each render through the weight-free landmark warp, the images the
@@ -15,13 +15,12 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 DATA="${AMECA_IMITATION_CACHE:-$HOME/.cache/ameca_imitation}/policy_data"
 WEIGHTS=src/ameca_imitation/ameca_imitation/policy/weights
-# Clips sampled at 2.5 fps: 10 pairs per 4 s clip.
-[ -f "$DATA/animated_train/manifest.json" ] || $PY -m ameca_imitation.cli.dataset --out "$DATA/animated_train" \
-    --count 8000 --seed 0 --fps 2.5 --size 128 --animated
-[ -f "$DATA/animated_test/manifest.json" ] || $PY -m ameca_imitation.cli.dataset --out "$DATA/animated_test" \
-    --count 1000 --seed 1 --fps 2.5 --size 128 --animated
-[ -f "$DATA/train/manifest.json" ] || $PY -m ameca_imitation.cli.dataset --out "$DATA/train" --count 20000 --seed 0 --fps 2.5
-[ -f "$DATA/test/manifest.json" ] || $PY -m ameca_imitation.cli.dataset --out "$DATA/test" --count 2000 --seed 1 --fps 2.5
+# Clips sampled at 2.5 fps: 10 pairs per 4 s clip. A data set drawn by today's twin is kept.
+DS="$PY -m ameca_imitation.cli.dataset --keep-current --fps 2.5"
+$DS --out "$DATA/animated_train" --count 8000 --seed 0 --size 128 --animated
+$DS --out "$DATA/animated_test" --count 1000 --seed 1 --size 128 --animated
+$DS --out "$DATA/train" --count 20000 --seed 0
+$DS --out "$DATA/test" --count 2000 --seed 1
 $PY -m ameca_imitation.cli.train_policy --arch small_image --data "$DATA/animated_train" \
     --test "$DATA/animated_test" --out "$WEIGHTS/small_image" --epochs 150 --lr 2e-3 \
     --warmup-steps 300 --max-minutes 12 --patience 12 --bf16

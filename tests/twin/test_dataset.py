@@ -23,8 +23,9 @@ import pytest
 
 from ameca_imitation.cli.dataset import main as dataset_main
 from ameca_imitation.twin import TwinRenderer
-from ameca_imitation.twin.dataset import (DatasetError, DatasetSpec, pairs_from_bag,
-                                          ShardDataset, write_dataset, X2CDataset)
+from ameca_imitation.twin.dataset import (DatasetError, DatasetSpec, is_current, pairs_from_bag,
+                                          ShardDataset, twin_fingerprint, write_dataset,
+                                          X2CDataset)
 
 
 @pytest.fixture(scope='module')
@@ -57,6 +58,29 @@ def test_pairs_are_renders_of_their_controls(small_set, schema):
 def test_reproducible_from_seed(small_set, tmp_path):
     write_dataset(tmp_path, DatasetSpec(count=120, seed=5, size=96, shard_size=50), workers=1)
     assert np.array_equal(ShardDataset(tmp_path).controls(), ShardDataset(small_set[0]).controls())
+
+
+def test_a_set_is_current_only_for_its_spec_and_todays_twin(small_set, tmp_path):
+    out, manifest = small_set
+    spec = DatasetSpec(count=120, seed=5, size=96, shard_size=50)
+    assert manifest['twin'] == twin_fingerprint() and is_current(out, spec)
+    assert not is_current(out, DatasetSpec(count=120, seed=6, size=96, shard_size=50))
+    assert not is_current(tmp_path, spec)                       # nothing there
+    # A set drawn by another twin (another fingerprint) is drawn again, caches and all.
+    small = DatasetSpec(count=4, seed=5, size=64, shard_size=4)
+    write_dataset(tmp_path, small, workers=1)
+    stale = json.loads((tmp_path / 'manifest.json').read_text())
+    stale['twin'] = 'another twin'
+    (tmp_path / 'manifest.json').write_text(json.dumps(stale))
+    (tmp_path / 'observed_features.npz').write_bytes(b'derived from the old shards')
+    args = ['--out', str(tmp_path), '--count', '4', '--seed', '5', '--size', '64',
+            '--shard-size', '4', '--fps', str(small.fps), '--workers', '1', '--keep-current']
+    assert not is_current(tmp_path, small)
+    assert dataset_main(args) == 0
+    assert is_current(tmp_path, small) and not (tmp_path / 'observed_features.npz').exists()
+    before = (tmp_path / 'shard_00000.npz').stat().st_mtime_ns
+    assert dataset_main(args) == 0                              # current now: kept as it is
+    assert (tmp_path / 'shard_00000.npz').stat().st_mtime_ns == before
 
 
 def test_animated_pairs_are_the_image_pipelines_view(small_set, tmp_path, schema):

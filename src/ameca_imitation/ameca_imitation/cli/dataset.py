@@ -27,7 +27,7 @@ from pathlib import Path
 import sys
 import time
 
-from ameca_imitation.twin.dataset import DatasetSpec, write_dataset
+from ameca_imitation.twin.dataset import DatasetSpec, is_current, write_dataset
 
 log = logging.getLogger('ameca-dataset')
 
@@ -46,10 +46,16 @@ def main(argv=None) -> int:
     parser.add_argument('--animated', action='store_true',
                         help="store Ameca's neutral image animated by each render (the image "
                              "pipeline's view), not the render")
+    parser.add_argument('--keep-current', action='store_true',
+                        help="do nothing when OUT already holds this data set drawn by today's "
+                             'twin (the manifest records its fingerprint)')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     spec = DatasetSpec(count=args.count, seed=args.seed, size=args.size,
                        shard_size=args.shard_size, fps=args.fps, animated=args.animated)
+    if args.keep_current and is_current(args.out, spec):
+        log.info('%s is current (same spec, same twin): kept', args.out)
+        return 0
     start = time.perf_counter()
     manifest = write_dataset(args.out, spec, workers=args.workers)
     log.info('wrote %d pairs in %d shards to %s in %.1f s', manifest['count'],

@@ -59,6 +59,8 @@ class PoseConfig:
 class RigConfig:
     brow_inner_up: float = 0.22
     brow_outer_up: float = 0.20
+    brow_knit: float = 0.5
+    brow_furrow: float = 0.06
     eyelid_upper_close: float = 0.62
     eyelid_lower_close: float = 0.38
     eyelid_squeeze: float = 0.12
@@ -66,6 +68,9 @@ class RigConfig:
     jaw_open: float = 0.80
     jaw_side: float = 0.30
     lip_corner_raise: float = 0.30
+    lip_corner_reach: float = 0.2
+    cheek_raise: float = 0.12
+    smile_eye_narrowing: float = 0.5
     lip_corner_stretch: float = 0.22
     lip_bottom_depress: float = 0.20
     lip_top_raise: float = 0.16

@@ -35,6 +35,7 @@ import multiprocessing
 from pathlib import Path
 
 from ameca_imitation.controls import ControlSchema
+from ameca_imitation.paths import config_path
 from ameca_imitation.twin.animator import ExpressionLibrary, random_clip
 from ameca_imitation.twin.render import TwinRenderer
 import cv2
@@ -123,10 +124,38 @@ def _write_shard(args) -> dict:
     return {'file': path.name, 'count': int(count), 'sha256': _sha256(path)}
 
 
+def twin_fingerprint() -> str:
+    """
+    Return a digest of what decides a render: the twin's code, its YAML and the control table.
+
+    A data set whose manifest records another fingerprint was drawn by another twin (its images
+    and controls no longer agree with today's renders), so it is drawn again.
+    """
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob('*.py')):
+        h.update(path.read_bytes())
+    for name in ('twin.yaml', 'expressions.yaml', 'ameca_controls.yaml'):
+        h.update(config_path(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def is_current(out: str | Path, spec: DatasetSpec) -> bool:
+    """Tell whether ``out`` holds a data set of ``spec`` drawn by today's twin."""
+    path = Path(out) / MANIFEST
+    if not path.is_file():
+        return False
+    manifest = json.loads(path.read_text())
+    return manifest.get('spec') == asdict(spec) and manifest.get('twin') == twin_fingerprint()
+
+
 def write_dataset(out: str | Path, spec: DatasetSpec, workers: int = 2) -> dict:
     """Render ``spec.count`` pairs into ``out`` with ``workers`` processes; return the manifest."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    # A data set drawn again replaces the old one whole: its shards and what was derived from
+    # them (the policies' observed_*.npz caches).
+    for old in [*out.glob('shard_*.npz'), *out.glob('observed_*.npz'), out / MANIFEST]:
+        old.unlink(missing_ok=True)
     schema = ControlSchema.default()
     n_shards = -(-spec.count // spec.shard_size)
     seeds = np.random.SeedSequence(spec.seed).spawn(n_shards)
@@ -141,7 +170,8 @@ def write_dataset(out: str | Path, spec: DatasetSpec, workers: int = 2) -> dict:
             shards.append(shard)
     manifest = {'format': 'ameca_imitation.twin_pairs', 'version': FORMAT_VERSION,
                 'spec': asdict(spec), 'control_names': list(schema.names),
-                'control_table': schema.name, 'count': sum(s['count'] for s in shards),
+                'control_table': schema.name, 'twin': twin_fingerprint(),
+                'count': sum(s['count'] for s in shards),
                 'shards': shards}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1))
     return manifest

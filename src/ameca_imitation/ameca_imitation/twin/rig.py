@@ -148,16 +148,29 @@ class Rig:
         def field_xy(weight, vectors, amplitude):
             return weight[:, None] * vectors * amplitude
 
+        # Between the brows (x ~ 0, above the nose bridge): pushed back when the brows knit,
+        # half by each inner brow, so the two together draw a vertical furrow.
+        glabella = (np.exp(-v[:, 0] ** 2 / (2 * 0.08 ** 2))
+                    * np.clip((0.05 - v[:, 1]) / 0.15, 0, 1) * np.clip((v[:, 1] + 0.6) / 0.2, 0, 1))
+        furrow_field = field(glabella, (0, 0, 1), cfg.brow_furrow / 2)
         for side, sign in (('Left', 1.0), ('Right', -1.0)):
             eye = self.eyes[side.lower()]
             brow = topo.region(side.lower() + '_eyebrow')
             order = np.argsort(np.abs(v[brow, 0]))
             for part, handle, amp in (('Inner', brow[order[:4]], cfg.brow_inner_up),
                                       ('Outer', brow[order[-4:]], cfg.brow_outer_up)):
-                w = self._local(handle, np.concatenate([eye.upper, eye.lower, eye.corners]), 0.6)
+                # The face's outline stays put, so a lowered brow does not pull the forehead's
+                # edge off the skull.
+                w = self._local(handle, np.concatenate([eye.upper, eye.lower, eye.corners,
+                                                        topo.region('face_oval')]), 0.6)
+                # Lowered, the inner brow is also drawn towards the middle (corrugator, AU4) and
+                # furrows the skin between the brows; the outer brow only drops.
+                inward = cfg.brow_knit if part == 'Inner' else 0.4
+                furrow = furrow_field * (part == 'Inner')
                 out[f'Brow {part} {side}'] = (
-                    lambda w=w, amp=amp: (field(w, (0, -1, 0), amp),
-                                          field(w, _unit(-0.4 * sign, 1, 0), amp)))
+                    lambda w=w, amp=amp, k=inward, f=furrow, s=sign: (
+                        field(w, (0, -1, 0), amp),
+                        field(w, _unit(-k * s, 1, 0), amp) + f))
             gap = eye.gap(self.mesh, v[:, 0])[:, None] * np.array([0.0, 1.0, 0.0])
             blocked = np.concatenate([eye.corners, topo.region(side.lower() + '_eyebrow')])
             w_up = self._local(eye.upper, np.concatenate([eye.lower, blocked]), 0.42)
@@ -170,10 +183,24 @@ class Rig:
                 lambda w=w_lo, g=gap: (field_xy(w, g, cfg.eyelid_wide * 0.4),
                                        -field_xy(w, g, cfg.eyelid_lower_close)))
             corner = topo.MOUTH_LEFT if sign > 0 else topo.MOUTH_RIGHT
-            wc = self._gauss(corner, 0.26) * np.maximum(upper_lip, lower_lip).clip(0.5, 1.0)
+            # Peaked at the corner, so the corner moves and the middle of the lips much less:
+            # the mouth curves up or down instead of moving as a whole.
+            lips = np.maximum(upper_lip, lower_lip)
+            lips[corner] = 1.0
+            wc = self._gauss(corner, cfg.lip_corner_reach) * lips.clip(0.5, 1.0)
+            # A real smile (AU12 with AU6) bunches the cheek up and forward and narrows the eye,
+            # two thirds from below (the lower lid pushed up), a third from above (orbicularis).
+            # The cheek stops at the lids; the lids have their own fields.
+            apex = np.argsort(np.linalg.norm(v[:, :2] - (0.6 * sign, 0.5), axis=1))[:3]
+            lids = np.concatenate([eye.upper, eye.lower, eye.corners, UPPER_OUTER, LOWER_OUTER])
+            cheek = self._local(apex, lids, 0.55)
             out[f'Lip Corner Raise {side}'] = (
-                lambda w=wc, s=sign: (field(w, _unit(0.35 * s, -1, 0.15), cfg.lip_corner_raise),
-                                      field(w, _unit(-0.1 * s, 1, 0), cfg.lip_corner_raise)))
+                lambda w=wc, s=sign, ch=cheek, lo=w_lo, up=w_up, g=gap: (
+                    field(w, _unit(0.35 * s, -1, 0.15), cfg.lip_corner_raise)
+                    + field(ch, _unit(0, -1, -0.6), cfg.cheek_raise)
+                    - field_xy(lo, g, cfg.smile_eye_narrowing * 2 / 3)
+                    + field_xy(up, g, cfg.smile_eye_narrowing / 3),
+                    field(w, _unit(0.15 * s, 1, 0), cfg.lip_corner_raise)))
             out[f'Lip Corner Stretch {side}'] = (
                 lambda w=wc, s=sign: (field(w, _unit(s, 0.1, 0.15), cfg.lip_corner_stretch),
                                       field(w, _unit(-s, 0, -0.5), cfg.lip_corner_stretch)))
@@ -233,4 +260,9 @@ class Rig:
             order = np.argsort(lo[:, 0])
             push = np.interp(v[:, 0], lo[order, 0], overlap[order], left=0.0, right=0.0)
             v[:, 1] += self.lower_lip_weight * push
+        # Nor do the lids: a squeezed or smiling eye's lower lid stops at the upper lid.
+        for eye in self.eyes.values():
+            up = eye.upper[np.argsort(v[eye.upper, 0])]
+            top = np.interp(v[eye.lower, 0], v[up, 0], v[up, 1])
+            v[eye.lower, 1] = np.maximum(v[eye.lower, 1], top)
         return v
