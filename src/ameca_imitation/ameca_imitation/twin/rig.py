@@ -150,8 +150,9 @@ class Rig:
 
         # Between the brows (x ~ 0, above the nose bridge): pushed back when the brows knit,
         # half by each inner brow, so the two together draw a vertical furrow.
-        glabella = (np.exp(-v[:, 0] ** 2 / (2 * 0.08 ** 2))
-                    * np.clip((0.05 - v[:, 1]) / 0.15, 0, 1) * np.clip((v[:, 1] + 0.6) / 0.2, 0, 1))
+        between_brows = (np.clip((0.05 - v[:, 1]) / 0.15, 0, 1)
+                         * np.clip((v[:, 1] + 0.6) / 0.2, 0, 1))
+        glabella = np.exp(-v[:, 0] ** 2 / (2 * 0.08 ** 2)) * between_brows
         furrow_field = field(glabella, (0, 0, 1), cfg.brow_furrow / 2)
         for side, sign in (('Left', 1.0), ('Right', -1.0)):
             eye = self.eyes[side.lower()]
