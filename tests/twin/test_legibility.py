@@ -87,11 +87,9 @@ def test_library_pose_reads_as_posed_in_the_landmark_features(seen, pose):
     assert not wrong, f'{pose}: these features do not move as FACS says: {wrong}'
 
 
-def test_emotion_judge_reads_the_library(seen, twin):
+def test_emotion_judge_reads_the_library(seen):
     judge = EmotionJudge()
-    renderer, library = twin
-    labels = {}
-    probs = {}
+    labels, probs = {}, {}
     for name in ['neutral', *EXPECTED]:
         render, face = seen[name]
         probs[name] = judge(render.image, face.box)

@@ -91,14 +91,14 @@ class Pipeline:
             neutral = TwinRenderer(self.schema, size=animator_size).render(self.schema.neutral)
         if motion_extractor:
             self.implicit = ImplicitMotion(motion_extractor, neutral.landmarks, animator_size)
-            given = 3 * self.implicit.num_kp + 3
-            wanted = self.policy.model.config.num_inputs if self.input_kind == 'motion' else given
+        if self.implicit is not None and self.input_kind == 'motion':
+            given, wanted = 3 * self.implicit.num_kp + 3, self.policy.model.config.num_inputs
             if wanted != given:
                 raise ValueError(f'the motion policy reads {wanted} inputs, but the motion '
                                  f'extractor gives {self.implicit.num_kp} keypoints ({given}): '
                                  'train it with --extractor on this extractor')
-            if self.input_kind == 'motion':    # stills are measured against the twin's neutral
-                self.policy.population = self.implicit.observe([neutral.image], [0.0])[0]
+            # Stills are measured against the twin's neutral.
+            self.policy.population = self.implicit.observe([neutral.image], [0.0])[0]
         if animate or self.input_kind == 'image':
             self.animator = AnimatorStage(neutral.image, neutral.landmarks, animator)
         self._next_tick = None

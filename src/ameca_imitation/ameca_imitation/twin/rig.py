@@ -154,6 +154,7 @@ class Rig:
                          * np.clip((v[:, 1] + 0.6) / 0.2, 0, 1))
         glabella = np.exp(-v[:, 0] ** 2 / (2 * 0.08 ** 2)) * between_brows
         furrow_field = field(glabella, (0, 0, 1), cfg.brow_furrow / 2)
+        oval = topo.region('face_oval')
         for side, sign in (('Left', 1.0), ('Right', -1.0)):
             eye = self.eyes[side.lower()]
             brow = topo.region(side.lower() + '_eyebrow')
@@ -162,8 +163,8 @@ class Rig:
                                       ('Outer', brow[order[-4:]], cfg.brow_outer_up)):
                 # The face's outline stays put, so a lowered brow does not pull the forehead's
                 # edge off the skull.
-                w = self._local(handle, np.concatenate([eye.upper, eye.lower, eye.corners,
-                                                        topo.region('face_oval')]), 0.6)
+                w = self._local(handle, np.concatenate([eye.upper, eye.lower, eye.corners, oval]),
+                                0.6)
                 # Lowered, the inner brow is also drawn towards the middle (corrugator, AU4) and
                 # furrows the skin between the brows; the outer brow only drops.
                 inward = cfg.brow_knit if part == 'Inner' else 0.4
