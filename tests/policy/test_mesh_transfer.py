@@ -31,7 +31,10 @@ def setting(schema):
     stage = MotionStage()
     neutral = twin.render(schema.neutral).image
     assert stage.calibrate_on(neutral)
-    rest, _ = stage.process(Frame(neutral, 0.0, 0), still=True)
+    # The neutral is seen as the poses are, tracking: mediapipe's still and tracking modes differ
+    # around the eyes and brows by as much as a small expression.
+    for _ in range(2):
+        rest, _ = stage.process(Frame(neutral, 0.0, 0))
     fit, _ = estimate_pose(rest.landmarks)
     twin_shape = fit.to_model(rest.landmarks[:VERTICES].astype(np.float64))
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from safetensors.torch import load_file, save_file
 import torch
 
 from ameca_imitation.policy import make_policy
@@ -97,6 +98,12 @@ def test_our_checkpoints_round_trip(tmp_path, schema):
     mlp.input_mean.fill_(2.0)
     save_checkpoint(tmp_path / 'mlp', mlp, 'feature_mlp', schema.names)
     assert torch.equal(load_checkpoint(tmp_path / 'mlp')[0].input_mean, mlp.input_mean)
+    # A folder saved before the MLP kept its training range loads unbounded.
+    state = load_file(tmp_path / 'mlp' / 'model.safetensors')
+    del state['input_low'], state['input_high']
+    save_file(state, tmp_path / 'mlp' / 'model.safetensors')
+    old = load_checkpoint(tmp_path / 'mlp')[0]
+    assert torch.isinf(old.input_low).all() and torch.isinf(old.input_high).all()
     with pytest.raises(CheckpointError, match='not a checkpoint'):
         load_checkpoint(tmp_path)
 

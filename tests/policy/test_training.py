@@ -27,6 +27,7 @@ import torch
 
 from ameca_imitation.cli.train_policy import main as train_main
 from ameca_imitation.policy import make_policy
+from ameca_imitation.policy.checkpoint import load_checkpoint
 from ameca_imitation.policy.self_model import observed_features
 from ameca_imitation.policy.train import recompute_bn_statistics
 from ameca_imitation.twin.dataset import DatasetSpec, ShardDataset, write_dataset
@@ -74,6 +75,16 @@ def test_feature_policy_on_the_self_model(pairs, tmp_path, schema):
     test_in, test_out = observed_features(pairs / 'test')
     baseline = np.abs(schema.normalise(test_out) - schema.normalise(controls).mean(0)).mean()
     assert metrics['test_mae_normalised']['overall'] < 0.9 * baseline
+    # The checkpoint keeps the training range, and input past its edge answers as the edge.
+    model, _ = load_checkpoint(out)
+    low, high = inputs.min(0), inputs.max(0)
+    assert np.allclose(model.input_low.numpy(), low)
+    assert np.allclose(model.input_high.numpy(), high)
+    edge = torch.as_tensor(np.stack([high, low]), dtype=torch.float32)
+    past = torch.as_tensor(np.stack([high + 5 * (high - low), low - 5 * (high - low)]),
+                           dtype=torch.float32)
+    with torch.no_grad():
+        assert torch.allclose(model(past), model(edge))
 
 
 def test_two_processes_with_torchrun(pairs, tmp_path):

@@ -84,10 +84,14 @@ def test_learned_animator_feeds_the_image_policy_with_frame_stamps(run):
     assert len(seen) >= 20 and sum(s in set(frames) for s in seen) >= 0.95 * len(seen)
     policy = [s for s in stamps(probe, 'policy/controls') if s >= min(animated)]
     assert len(policy) >= 10 and sum(s in set(animated) for s in policy) >= 0.95 * len(policy)
-    status = [s for _, a in probe.got['/diagnostics'] for s in a.status
-              if s.name == f'{NS}/animator_node'][-1]
-    figures = {kv.key: kv.value for kv in status.values}
-    assert figures['animator'] == 'fomm' and int(figures['published']) >= 10   # (once a second)
+
+    def figures():
+        status = [s for _, a in probe.got.get('/diagnostics', []) for s in a.status
+                  if s.name == f'{NS}/animator_node']
+        return {kv.key: kv.value for kv in status[-1].values} if status else {}
+    # Diagnostics go out once a second, so they can trail the images by that much.
+    probe.wait_for(lambda: int(figures().get('published', 0)) >= 10, 5.0)
+    assert figures()['animator'] == 'fomm' and int(figures()['published']) >= 10
 
 
 def test_missing_weights_end_the_node_with_one_line(run):

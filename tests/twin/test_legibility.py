@@ -142,3 +142,22 @@ def test_lip_corners_lead_the_lips(twin, schema):
         corner = sign * (lm[[61, 291], 1] - lm0[[61, 291], 1]).mean()
         middle = sign * (lm[[13, 14], 1] - lm0[[13, 14], 1]).mean()
         assert corner > 2 * max(middle, 0.0) and corner > 3.0, (value, corner, middle)
+
+
+def test_the_landmark_model_finds_the_lip_corners(twin, schema):
+    """
+    A smile's corners, as mediapipe finds them on the render, rise at least half as far as the
+    mesh's own corners (the seam where the lips meet gives it the edge to find them by).
+    """
+    renderer, _ = twin
+    with FaceMeshDetector(LandmarkConfig(static_images=True, max_faces=1)) as detector:
+        moved = {}
+        smile = values(schema, Lip_Corner_Raise=1.0)
+        for name, v in (('neutral', schema.neutral), ('smile', smile)):
+            render = renderer.render(v)
+            faces = detector.detect(render.image)
+            assert faces, name
+            moved[name] = (features(faces[0].landmarks), features(render.landmarks))
+    seen, true = (grouped(moved['smile'][k] - moved['neutral'][k])['lip_corner'] for k in (0, 1))
+    assert true > SCALE['lip_corner']
+    assert seen > 0.5 * true, (seen, true)

@@ -27,7 +27,7 @@ from ameca_imitation.types import Frame
 import numpy as np
 
 PORTRAITS = {'crying': ('WolfgangLanger_Pexels.mp4', 10),
-             'laugh': ('WolfgangLanger_Pexels.mp4', 400),
+             'laugh': ('WolfgangLanger_Pexels.mp4', 300),
              'rest': ('single_face.mp4', 0), 'smile': ('single_face.mp4', 40)}
 # Twin renders: name -> the controls changed from neutral.
 TWIN_POSES = {'twin_neutral': {}, 'twin_jaw_open': {'Jaw Pitch': 0.55},

@@ -58,7 +58,12 @@ def load_checkpoint(folder: str | Path) -> tuple[torch.nn.Module, dict]:
     config = cfg_cls(**{k: tuple(v) if isinstance(v, list) else v
                         for k, v in meta['config'].items()})
     model = cls(config)
-    strict_load(model, load_file(folder / 'model.safetensors'), str(folder))
+    state = load_file(folder / 'model.safetensors')
+    if isinstance(model, FeatureMLP):
+        # Folders saved before the MLP kept its training range load unbounded.
+        for key in ('input_low', 'input_high'):
+            state.setdefault(key, getattr(model, key).clone())
+    strict_load(model, state, str(folder))
     return model.eval(), meta
 
 

@@ -47,6 +47,7 @@ import numpy as np
 
 VERTICES = 468
 FIELD_RENDER_SIZE = 256        # renders the rig's fields are observed on
+SUPPORT_SHARE = 0.05           # a lid's own vertices: above this share of its peak motion
 
 
 @dataclass
@@ -110,7 +111,8 @@ class MeshTransferPolicy:
         cfg = self.config.solver
         axis = np.sqrt(np.array([1.0, 1.0, cfg.depth_weight]))
         self._setup_controls(rig)
-        fields = _observed_fields(twin, self._probes, self._probe_weights) * axis
+        fields = _observed_fields(twin, self._probes, self._probe_weights)
+        fields = fields * self._support(rig)[:, :, None] * axis
         self._axis = axis
         self._fields = fields.reshape(len(self._rows), -1)            # (K, V * 3)
         hessian = self._fields @ self._fields.T
@@ -149,6 +151,21 @@ class MeshTransferPolicy:
         self._rows = np.array(rows)
         self._upper = np.array(upper)
         self._probes, self._probe_weights = np.array(probes), np.array(probe_weights)
+
+    def _support(self, rig: Rig) -> np.ndarray:
+        """
+        ``(K, V)`` weights on each observed field: 1, except off an eyelid's own vertices (0).
+
+        The landmark model refits its whole mesh to every render, so each observed field also
+        holds small shifts far from what the control moves. For the mouth and brows those are
+        the model's real response, and a person's motion shows it too; the lids' fields are so
+        small that the same shifts are as large as the lids' own motion, and fitting them let a
+        closing left lid be explained by the right one and the mouth.
+        """
+        true = np.linalg.norm(rig.fields[self._rows, :VERTICES], axis=2)      # (K, V)
+        own = true > SUPPORT_SHARE * true.max(1, keepdims=True)
+        lid = rig.eyelid[self._rows // 2]
+        return np.where(lid[:, None], own, True).astype(np.float64)
 
     def reset(self) -> None:
         """Start a new stream: the reference face as neutral shape, no warm start."""

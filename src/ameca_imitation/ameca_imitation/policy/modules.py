@@ -133,7 +133,13 @@ class FeatureMLPConfig:
 
 
 class FeatureMLP(nn.Module):
-    """Standardised features -> ``(B, N)`` normalised controls in [0, 1]."""
+    """
+    Features ``(B, F)`` -> ``(B, N)`` normalised controls in [0, 1].
+
+    Inputs are clamped to the range seen in training (``input_low``/``input_high``) before they
+    are standardised: a person's features can lie far past anything the twin showed, and an MLP
+    extrapolates there without bound.
+    """
 
     def __init__(self, config: FeatureMLPConfig | None = None):
         super().__init__()
@@ -141,6 +147,8 @@ class FeatureMLP(nn.Module):
         # Standardisation statistics live in the checkpoint with the weights.
         self.register_buffer('input_mean', torch.zeros(c.num_inputs))
         self.register_buffer('input_std', torch.ones(c.num_inputs))
+        self.register_buffer('input_low', torch.full((c.num_inputs,), -torch.inf))
+        self.register_buffer('input_high', torch.full((c.num_inputs,), torch.inf))
         dims = [c.num_inputs] + [c.hidden] * c.layers
         layers = []
         for a, b in zip(dims[:-1], dims[1:]):
@@ -148,4 +156,5 @@ class FeatureMLP(nn.Module):
         self.net = nn.Sequential(*layers, nn.Linear(dims[-1], c.num_controls))
 
     def forward(self, x):
+        x = torch.clamp(x, self.input_low, self.input_high)
         return torch.sigmoid(self.net((x - self.input_mean) / self.input_std))

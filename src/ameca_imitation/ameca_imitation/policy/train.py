@@ -139,6 +139,8 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
     if not is_image:
         model.input_mean.copy_(torch.as_tensor(inputs.mean(0)))
         model.input_std.copy_(torch.as_tensor(inputs.std(0) + 1e-6))
+        model.input_low.copy_(torch.as_tensor(inputs.min(0)))
+        model.input_high.copy_(torch.as_tensor(inputs.max(0)))
     # Channels-last is the layout oneDNN's (and cuDNN's) fast bf16/fp16 convolutions use.
     memory_format = torch.channels_last if is_image else torch.contiguous_format
     model.to(device, memory_format=memory_format)

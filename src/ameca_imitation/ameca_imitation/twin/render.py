@@ -39,6 +39,9 @@ EYEBALL_DEPTH = 0.22          # eyeball centre behind the lid opening
 IRIS_RADIUS = 0.105
 PUPIL_RADIUS = 0.045
 MESH_TOP, MESH_BOTTOM = -0.86, 1.85   # forehead and chin y of the base mesh
+# Where the lips meet, corner to corner along the upper inner lip: drawn dark like the lash line,
+# because a shaded mesh alone gives the landmark model too little edge to find the lip corners.
+LIP_SEAM = np.array([topo.MOUTH_RIGHT, 78, *UPPER_INNER, 308, topo.MOUTH_LEFT])
 
 
 @dataclass
@@ -136,15 +139,20 @@ class TwinRenderer:
         # The chin's displacement carries the lower teeth with the jaw.
         self._draw_mouth(img, deformed[topo.CHIN] - self.mesh.vertices[topo.CHIN], pose, proj)
         self._draw_mesh(img, world, proj)
+        dark = tuple(int(c * 0.35) for c in rc.skin)
         for eye in self.rig.eyes.values():
             lid = np.concatenate([eye.corners[:1], eye.upper, eye.corners[1:]])
-            pts = np.round(proj[lid, :2] * (1 << SUBPIXEL)).astype(np.int32)
-            cv2.polylines(img, [pts], False, tuple(int(c * 0.35) for c in rc.skin),
-                          max(1, self.size // 200), cv2.LINE_AA, SUBPIXEL)
+            self._draw_line(img, proj[lid], dark, max(1, self.size // 200))
+        self._draw_line(img, proj[LIP_SEAM], dark, max(1, self.size // 128))
         if rc.antialias:
             img = cv2.GaussianBlur(img, (3, 3), 0.6)
         landmarks = np.concatenate([proj, irises]).astype(np.float32)
         return TwinRender(img, landmarks)
+
+    @staticmethod
+    def _draw_line(img: np.ndarray, pts: np.ndarray, colour, width: int) -> None:
+        fixed = np.round(pts[:, :2] * (1 << SUBPIXEL)).astype(np.int32)
+        cv2.polylines(img, [fixed], False, colour, width, cv2.LINE_AA, SUBPIXEL)
 
     def _draw_silhouette(self, img: np.ndarray, pose) -> None:
         rc = self.config.render
