@@ -46,7 +46,9 @@ def test_scoreboard_small(tmp_path):
     checks = data['results']['retarget']['stills']['checks']
     assert checks['widest mouth, most open jaw'] and checks['shut eyes, lowest lids']
     assert checks['a smile raises the corners'] and checks['twin jaw open reads open']
-    assert row['still_orderings'] >= 5 / 7
+    assert checks['gaze follows the irises sideways']
+    assert checks['gaze follows the irises up and down']
+    assert row['still_orderings'] >= 6 / 7
     report = (tmp_path / 'eval.html').read_text()
     assert 'features_single_face.png' in report and 'emotions_single_face.png' in report
     assert (tmp_path / 'emotions_single_face.png').is_file()
