@@ -77,6 +77,7 @@ class TwinRenderer:
         half = self._light + np.array([0.0, 0.0, -1.0])
         self._half = half / np.linalg.norm(half)
         self._background = self._make_background()
+        self._line_colour = tuple(int(c * 0.35) for c in rc.skin)
         self._ids = np.zeros((self.size, self.size), np.int32)
         ys, xs = np.mgrid[0:self.size, 0:self.size]
         self._pix = np.stack([xs.ravel(), ys.ravel(), np.ones(xs.size)], 1)
@@ -139,20 +140,19 @@ class TwinRenderer:
         # The chin's displacement carries the lower teeth with the jaw.
         self._draw_mouth(img, deformed[topo.CHIN] - self.mesh.vertices[topo.CHIN], pose, proj)
         self._draw_mesh(img, world, proj)
-        dark = tuple(int(c * 0.35) for c in rc.skin)
         for eye in self.rig.eyes.values():
             lid = np.concatenate([eye.corners[:1], eye.upper, eye.corners[1:]])
-            self._draw_line(img, proj[lid], dark, max(1, self.size // 200))
-        self._draw_line(img, proj[LIP_SEAM], dark, max(1, self.size // 128))
+            self._draw_line(img, proj[lid], max(1, self.size // 200))
+        self._draw_line(img, proj[LIP_SEAM], max(1, self.size // 128))
         if rc.antialias:
             img = cv2.GaussianBlur(img, (3, 3), 0.6)
         landmarks = np.concatenate([proj, irises]).astype(np.float32)
         return TwinRender(img, landmarks)
 
-    @staticmethod
-    def _draw_line(img: np.ndarray, pts: np.ndarray, colour, width: int) -> None:
+    def _draw_line(self, img: np.ndarray, pts: np.ndarray, width: int) -> None:
+        """Draw a dark line (lash line, lip seam) through projected points ``(n, >=2)`` px."""
         fixed = np.round(pts[:, :2] * (1 << SUBPIXEL)).astype(np.int32)
-        cv2.polylines(img, [fixed], False, colour, width, cv2.LINE_AA, SUBPIXEL)
+        cv2.polylines(img, [fixed], False, self._line_colour, width, cv2.LINE_AA, SUBPIXEL)
 
     def _draw_silhouette(self, img: np.ndarray, pose) -> None:
         rc = self.config.render
