@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from ameca_imitation.bezier import ease
+from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.twin.animator import Clip, ExpressionLibrary, random_clip
 
 
@@ -64,3 +65,14 @@ def test_random_clips_are_reproducible_and_inside_limits(schema):
     assert np.array_equal(one, two)
     assert np.all(one >= schema.live_min - 1e-9) and np.all(one <= schema.live_max + 1e-9)
     assert one.std(0).min() > 0       # every control moves
+
+
+def test_library_poses_are_symmetric_on_the_twin(schema):
+    """Each pose moves a Left/Right pair alike, although the table's neutrals differ per side."""
+    rig = TwinRenderer(schema).rig
+    for name, values in ExpressionLibrary(schema).poses.items():
+        coef = rig.coefficients(values).reshape(-1, 2)               # (N, [above, below])
+        for i, control in enumerate(schema.names):
+            if 'Left' in control and not control.startswith('Eyelid'):
+                j = schema.names.index(control.replace('Left', 'Right'))
+                assert np.abs(coef[i] - coef[j]).max() < 0.02, (name, control, coef[i], coef[j])

@@ -83,6 +83,23 @@ def test_every_control_changes_its_region_monotonically(renderer, schema):
                 assert outside[-1] < 0.25 * inside[-1], f'{name} -> {end}: leaks {outside[-1]:.2f}'
 
 
+def test_paired_controls_move_both_sides_alike_at_their_ends(renderer, schema):
+    """The table's neutrals differ per side (Lip Corner Raise 0.47 / 0.62); the ends do not."""
+    mirror = renderer.mesh.mirror
+    rest = renderer.render(schema.neutral).landmarks[:468, :2]
+    for i, name in enumerate(schema.names):
+        if 'Left' not in name or name.startswith('Eyelid'):
+            continue
+        j = schema.names.index(name.replace('Left', 'Right'))
+        for end in (schema.min, schema.max):
+            values = schema.neutral.copy()
+            values[[i, j]] = end[[i, j]]
+            d = renderer.render(values).landmarks[:468, :2] - rest        # (468, 2) pixels
+            mirrored = d[mirror] * (-1, 1)
+            assert np.abs(d).max() > 1.0, name
+            assert np.abs(d - mirrored).max() < 0.15 * np.abs(d).max(), (name, end[i])
+
+
 def test_landmark_model_finds_random_twins(renderer, schema):
     """A 60-render sample here; ``ameca-twin --check`` runs the full 500."""
     rng = np.random.default_rng(7)

@@ -76,6 +76,7 @@ class RigConfig:
     lip_top_raise: float = 0.16
     lip_curl: float = 0.10
     nose_wrinkle: float = 0.09
+    paired_extremes: bool = True
 
 
 @dataclass

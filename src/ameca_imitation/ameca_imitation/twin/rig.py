@@ -105,6 +105,28 @@ class Rig:
             self.fields[2 * i + 1] = neg
             self.eyelid[i] = name.startswith('Eyelid')
         self._flat = self.fields.reshape(2 * n, -1)
+        self._side_scale = self._paired_extremes() if cfg.paired_extremes else np.ones(2 * n)
+
+    def _paired_extremes(self) -> np.ndarray:
+        """
+        Scale ``(2N,)`` on ``[pos_0, neg_0, ...]``: each Left/Right pair moves alike at its ends.
+
+        The control table gives the two sides of a pair different neutrals (Lip Corner Raise
+        Left 0.47, Right 0.62), while the face at rest is symmetric. Read as calibration (the same
+        physical face at both ends of each motor's range), a side with less room to its end moves
+        further per unit: both sides reach the larger of the two extremes.
+        """
+        s = self.schema
+        room = np.stack([(s.max - s.neutral) / s.span, (s.neutral - s.min) / s.span], 1)   # (N, 2)
+        scale = np.ones_like(room)
+        index = {name: i for i, name in enumerate(s.names)}
+        for i, name in enumerate(s.names):
+            partner = index.get(name.replace('Left', 'Right') if 'Left' in name
+                                else name.replace('Right', 'Left'))
+            if partner is None or partner == i or self.eyelid[i]:
+                continue
+            scale[i] = np.maximum(room[i], room[partner]) / np.maximum(room[i], 1e-9)
+        return scale.reshape(-1)
 
     # -- weights --------------------------------------------------------------------------------
     def _far(self, centre: np.ndarray, radius: float) -> np.ndarray:
@@ -239,6 +261,7 @@ class Rig:
         coef = np.empty(2 * len(s))
         coef[0::2] = np.maximum(u, 0.0)
         coef[1::2] = np.maximum(-u, 0.0)
+        coef *= self._side_scale
         # Eyelids: per native unit, saturating once the eye is shut so lids squeeze, not cross.
         lid = self.eyelid
         if lid.any():
