@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import yaml
 
-from ameca_imitation.controls import ControlError, ControlSchema
+from ameca_imitation.controls import ControlError, ControlSchema, mirror_name
 from ameca_imitation.paths import config_dir
 
 REFERENCE = Path(__file__).resolve().parents[1] / 'data' / 'ameca_controls.csv'
@@ -91,3 +91,12 @@ def test_typos_in_the_table_are_errors(tmp_path):
     data['controls'][0]['neutral'] = 2.0
     with pytest.raises(ValueError, match='outside the live range'):
         ControlSchema.from_dict(data)
+
+
+def test_mirror_names_pair_the_sides(schema):
+    assert mirror_name('Lip Corner Raise Left') == 'Lip Corner Raise Right'
+    assert mirror_name('brow_inner_right') == 'brow_inner_left'
+    assert mirror_name('Jaw Pitch') == 'Jaw Pitch'
+    sided = [n for n in schema.names if mirror_name(n) != n]
+    assert len(sided) == 16 and all(mirror_name(n) in schema.names for n in sided)
+    assert all(mirror_name(mirror_name(n)) == n for n in sided)

@@ -14,6 +14,6 @@
 
 """The control table: names, ranges, neutral pose, live limits, normalisation and clamping."""
 
-from ameca_imitation.controls.schema import ControlError, ControlSchema, ControlSpec
+from ameca_imitation.controls.schema import ControlError, ControlSchema, ControlSpec, mirror_name
 
-__all__ = ['ControlError', 'ControlSchema', 'ControlSpec']
+__all__ = ['ControlError', 'ControlSchema', 'ControlSpec', 'mirror_name']

@@ -31,6 +31,16 @@ import yaml
 GROUPS = ('brows', 'eyelids', 'gaze', 'head', 'neck', 'mouth', 'nose')
 
 
+def mirror_name(name: str) -> str:
+    """Name the other side's control or feature (``Brow Inner Left`` <-> ``Brow Inner Right``)."""
+    for a, b in (('Left', 'Right'), ('left', 'right')):
+        if a in name:
+            return name.replace(a, b)
+        if b in name:
+            return name.replace(b, a)
+    return name
+
+
 class ControlError(ValueError):
     """A control vector that must not reach the robot: unknown name, wrong size, NaN or inf."""
 

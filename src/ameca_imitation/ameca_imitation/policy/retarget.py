@@ -15,21 +15,12 @@
 """The hand-tuned baseline: controls = neutral + linear gains on expression features and pose."""
 
 from ameca_imitation.config import load_yaml
-from ameca_imitation.controls import ControlSchema
+from ameca_imitation.controls import ControlSchema, mirror_name
 from ameca_imitation.policy.inputs import feature_inputs, INPUT_NAMES
 from ameca_imitation.types import FaceObservation
 import numpy as np
 
 INPUTS = INPUT_NAMES
-
-
-def _mirror_name(name: str) -> str:
-    for a, b in (('Left', 'Right'), ('left', 'right')):
-        if a in name:
-            return name.replace(a, b)
-        if b in name:
-            return name.replace(b, a)
-    return name
 
 
 class RetargetPolicy:
@@ -53,7 +44,7 @@ class RetargetPolicy:
                 self.gains[schema.index(control), INPUTS.index(feature)] = gain
         if self.mirror:
             # The person's left drives Ameca's right; yaw, roll and sideways gaze flip sign.
-            perm = [INPUTS.index(_mirror_name(n)) for n in INPUTS]
+            perm = [INPUTS.index(mirror_name(n)) for n in INPUTS]
             self.gains = self.gains[:, perm]
             for name in ('head_yaw', 'head_roll', 'gaze_horizontal', 'jaw_side'):
                 self.gains[:, INPUTS.index(name)] *= -1

@@ -25,7 +25,7 @@ without dragging the upper lip. Head, neck and gaze are rotations, applied by th
 from dataclasses import dataclass
 import logging
 
-from ameca_imitation.controls import ControlSchema
+from ameca_imitation.controls import ControlSchema, mirror_name
 from ameca_imitation.face import topology as topo
 from ameca_imitation.twin.config import RigConfig
 from ameca_imitation.twin.mesh import FaceMesh
@@ -119,13 +119,11 @@ class Rig:
         s = self.schema
         room = np.stack([(s.max - s.neutral) / s.span, (s.neutral - s.min) / s.span], 1)   # (N, 2)
         scale = np.ones_like(room)
-        index = {name: i for i, name in enumerate(s.names)}
         for i, name in enumerate(s.names):
-            partner = index.get(name.replace('Left', 'Right') if 'Left' in name
-                                else name.replace('Right', 'Left'))
-            if partner is None or partner == i or self.eyelid[i]:
+            partner = mirror_name(name)
+            if partner == name or partner not in s.names or self.eyelid[i]:
                 continue
-            scale[i] = np.maximum(room[i], room[partner]) / np.maximum(room[i], 1e-9)
+            scale[i] = np.maximum(room[i], room[s.index(partner)]) / np.maximum(room[i], 1e-9)
         return scale.reshape(-1)
 
     # -- weights --------------------------------------------------------------------------------
