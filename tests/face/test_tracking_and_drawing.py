@@ -14,6 +14,8 @@
 
 """Several people, still images and the debug image, on real frames."""
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -95,3 +97,7 @@ def test_debug_image(clip):
     assert inside.mean() > 0.02                   # landmarks drawn on the face
     empty = draw_observation(frame, type(obs).no_face(0.0))
     assert not np.array_equal(empty, frame)       # "no face" is written on the image
+    # A part under a hand is named below the face box.
+    covered = draw_observation(frame, replace(obs, hidden_parts=('mouth',)))
+    below = slice(y + h, min(y + h + 20, frame.shape[0]))
+    assert np.abs(covered[below].astype(int) - drawn[below]).sum() > 0

@@ -71,6 +71,7 @@ def test_offline_run_writes_everything(offline_run):
                  'emotions.png', 'report.html', 'summary.json', 'bag/metadata.yaml'):
         assert (out / name).is_file(), name
     assert summary['frames'] == 72 and summary['frames_with_face'] == 72
+    assert summary['frames_hidden_by_a_hand'] == {}               # no hand near his face
     assert summary['limit_violations'] == 0
     import cv2
     cap = cv2.VideoCapture(str(out / 'imitation.mp4'))

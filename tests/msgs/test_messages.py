@@ -77,7 +77,7 @@ def test_types_resolve_and_cdr_round_trips(distro):
     cv = ControlVector(12.25, names, rng.uniform(0, 1, 30), normalised=True)
     obs = FaceObservation(3.5, True, (640, 360), 2, 0.9, (10, 20, 100, 120),
                           rng.uniform(0, 300, (478, 3)).astype(np.float32), 1.0, -2.0, 3.0,
-                          {'mouth_open': 0.2, 'eye_open_left': -0.1})
+                          {'mouth_open': 0.2, 'eye_open_left': -0.1}, ('mouth',))
     kp = Keypoints(1.0, rng.uniform(-1, 1, (26, 3)).astype(np.float32),
                    rng.normal(size=(26, 3, 3)).astype(np.float32), None)
     for core, to_msg, from_msg, msgtype in (
@@ -93,6 +93,7 @@ def test_types_resolve_and_cdr_round_trips(distro):
         elif msgtype == 'FaceObservation':
             assert np.allclose(back.landmarks, obs.landmarks) and back.features.keys() == obs.features.keys()
             assert back.box == (10, 20, 100, 120) and back.yaw == pytest.approx(-2.0)
+            assert back.hidden_parts == ('mouth',)
         else:
             assert np.allclose(back.jacobians, kp.jacobians) and back.covariances is None
 

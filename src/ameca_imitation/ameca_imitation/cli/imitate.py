@@ -173,10 +173,11 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
     schema = pipe.schema
     twin = TwinRenderer(schema, size=PANEL)
     # The same landmark model looks at the twin, so the report compares like with like.
-    observer = MotionStage()
+    observer = MotionStage.of_twin()
     observer.calibrate_on(twin.render(schema.neutral).image)
     raw_t, raw_v, filt_v, cmd_t, cmd_v, lat, animated_ms = [], [], [], [], [], [], []
     seen_t, person_f, twin_f, person_p, twin_p = [], [], [], [], []
+    hidden = {}        # part of the face -> frames a hand hid it
     judge = _emotion_judge()
     stills, fps = src.stills, src.fps
     total = src.frame_count
@@ -193,6 +194,8 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
                 pipe.reset()           # each portrait is its own subject
             res = pipe.step(frame, frame.stamp + 1.0 / fps, still=stills)
             lat.append(res.latency)
+            for part in res.observation.hidden_parts:
+                hidden[part] = hidden.get(part, 0) + 1
             if res.animated_fresh:
                 animated_ms.append(1000 * res.latency['animator'])
             debug = draw_observation(frame.image, res.observation)
@@ -282,6 +285,7 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
     summary = {
         'input': str(src.spec), 'frames': len(lat),
         'frames_with_face': len(raw_t),
+        'frames_hidden_by_a_hand': hidden,
         'stills': bool(stills),
         'interrupted': bool(interrupt.requested),
         'skipped_images': list(src.skipped),
@@ -342,10 +346,13 @@ def _write_report(path: Path, summary: dict) -> None:
 <img src="emotions.png" width="600"><table>{rows_e}</table>"""
     else:
         person_vs_twin = '<p>Too few frames with both faces found to compare them.</p>'
+    hidden = ''.join(f' A hand hid the {html.escape(part.replace("_", " "))} on {n} frames (the'
+                     " robot's eased to rest)."
+                     for part, n in summary['frames_hidden_by_a_hand'].items())
     path.write_text(f"""<!doctype html><meta charset="utf-8"><title>Ameca imitation</title>
 <h1>Ameca imitation: {html.escape(summary['input'])}</h1>
 <p>{summary['frames']} frames, face found in {summary['frames_with_face']};
-limit violations: {summary['limit_violations']}.</p>
+limit violations: {summary['limit_violations']}.{hidden}</p>
 <video src="imitation.mp4" controls width="1536"></video>
 {person_vs_twin}
 <h2>Median time per stage (ms, this machine)</h2><table>{rows}</table>

@@ -12,4 +12,4 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Face motion from images: landmarks, head pose, expression features, keypoints, drawing."""
+"""Face motion from images: landmarks, pose, expression features, keypoints, hands, drawing."""

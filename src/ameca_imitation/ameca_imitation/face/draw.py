@@ -34,6 +34,10 @@ def draw_observation(image: np.ndarray, obs: FaceObservation) -> np.ndarray:
         cv2.circle(out, (int(x), int(y)), 1, GREEN, -1)
     x, y, w, h = (int(v) for v in obs.box)
     cv2.rectangle(out, (x, y), (x + w, y + h), GREEN, 1)
+    if obs.hidden_parts:     # stood in for: at rest, not the landmark model's guess
+        cv2.putText(out, 'under a hand: ' + ', '.join(obs.hidden_parts).replace('_', ' '),
+                    (x, min(y + h + 16, out.shape[0] - 4)), cv2.FONT_HERSHEY_SIMPLEX, 0.45, RED,
+                    1, cv2.LINE_AA)
     # Pose axes from the nose tip, length a third of the box.
     rot = rotation(obs.pitch, obs.yaw, obs.roll)
     nose = obs.landmarks[1, :2]

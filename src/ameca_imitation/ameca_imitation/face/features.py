@@ -162,10 +162,17 @@ class FeatureExtractor:
         self.calibrating = False
         self.fixed = True
 
-    def __call__(self, landmarks: np.ndarray, fit: Similarity) -> dict[str, float]:
-        """``(478, 3)`` pixel landmarks and their pose fit -> ``{name: value}`` vs neutral."""
+    def __call__(self, landmarks: np.ndarray, fit: Similarity,
+                 learn: bool = True) -> dict[str, float]:
+        """
+        Turn ``(478, 3)`` pixel landmarks and their pose fit into ``{name: value}`` vs neutral.
+
+        ``learn=False``: the frame may not teach the neutral (part of the face was hidden).
+        """
         raw = _raw(fit.to_model(landmarks.astype(np.float64)))
-        if self.calibrating:
+        if not learn:
+            self.at_rest = False
+        elif self.calibrating:
             self._samples.append(raw)
             self.neutral = self._anchor = np.median(self._samples, axis=0)
             self.calibrating = len(self._samples) < self.config.calibration_frames

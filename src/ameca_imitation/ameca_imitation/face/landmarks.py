@@ -45,6 +45,15 @@ class DetectedFace:
     box: tuple[float, float, float, float]   # x, y, w, h pixels
 
 
+def mediapipe_solution(name: str):
+    """Import mediapipe's legacy solution ``name`` (``face_mesh``, ``hands``)."""
+    try:
+        return importlib.import_module(f'mediapipe.python.solutions.{name}')
+    except ImportError as err:   # pragma: no cover - depends on the machine
+        raise ImportError(f'mediapipe==0.10.21 is needed for {name.replace("_", " ")} '
+                          '(pip install --no-deps mediapipe==0.10.21)') from err
+
+
 def landmark_box(points: np.ndarray) -> tuple[float, float, float, float]:
     """Tight ``(x, y, w, h)`` box around ``(N, >=2)`` pixel points."""
     lo, hi = points[:, :2].min(0), points[:, :2].max(0)
@@ -56,11 +65,7 @@ class FaceMeshDetector:
 
     def __init__(self, config: LandmarkConfig | None = None):
         self.config = config or LandmarkConfig()
-        try:
-            face_mesh = importlib.import_module('mediapipe.python.solutions.face_mesh')
-        except ImportError as err:   # pragma: no cover - depends on the machine
-            raise ImportError('mediapipe==0.10.21 is needed for face landmarks '
-                              '(pip install --no-deps mediapipe==0.10.21)') from err
+        face_mesh = mediapipe_solution('face_mesh')
         c = self.config
         self._mesh = face_mesh.FaceMesh(
             static_image_mode=c.static_images, max_num_faces=c.max_faces,

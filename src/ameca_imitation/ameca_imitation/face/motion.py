@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from ameca_imitation.face import keypoints as kp
 from ameca_imitation.face.features import FeatureConfig, FeatureExtractor
 from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
+from ameca_imitation.face.occlusion import HandOcclusion, OcclusionConfig
 from ameca_imitation.face.pose import estimate_pose
 from ameca_imitation.face.tracker import MainFaceTracker, TrackerConfig
 from ameca_imitation.types import FaceObservation, Frame, Keypoints
@@ -30,6 +31,7 @@ class MotionConfig:
     landmarks: LandmarkConfig = field(default_factory=LandmarkConfig)
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
+    occlusion: OcclusionConfig = field(default_factory=OcclusionConfig)
     keypoints_3d: bool = True      # Keypoints messages with z (D = 3) or image-plane only (D = 2)
 
 
@@ -40,9 +42,17 @@ class MotionStage:
         self.config = config or MotionConfig()
         self.detector = FaceMeshDetector(self.config.landmarks)
         self._still_detector = None     # made on the first still: no tracking across portraits
+        self.hands = (HandOcclusion(self.config.occlusion) if self.config.occlusion.enabled
+                      else None)
+        self._still_hands = None
         self.tracker = MainFaceTracker(self.config.tracker)
         self.features = FeatureExtractor(self.config.features)
         self._neutral_model = None      # neutral landmarks in model space, for Jacobians
+
+    @classmethod
+    def of_twin(cls) -> 'MotionStage':
+        """Return a stage that watches the twin's renders: the same landmark model, no hands."""
+        return cls(MotionConfig(occlusion=OcclusionConfig(enabled=False)))
 
     def recalibrate(self) -> None:
         """
@@ -54,12 +64,16 @@ class MotionStage:
         self.features.recalibrate()
         self._neutral_model = None
         self.tracker.renew()
+        if self.hands is not None:
+            self.hands.reset()
 
     def reset(self) -> None:
         """Start a new stream: forget the tracked face; back to the population neutral."""
         self.tracker = MainFaceTracker(self.config.tracker)
         self.features.reset()
         self._neutral_model = None
+        if self.hands is not None:
+            self.hands.reset()
 
     def calibrate_on(self, image: np.ndarray) -> bool:
         """
@@ -95,17 +109,32 @@ class MotionStage:
             self._still_detector = FaceMeshDetector(replace(self.config.landmarks,
                                                             static_images=True))
         detector = self._still_detector if still else self.detector
+        hands = self._hands_for(still)
+        if hands is not None:
+            hands.look(frame.image)
         face = self.tracker.update(detector.detect(frame.image))
         if face is None:
+            if hands is not None:
+                hands.drop()
             return FaceObservation.no_face(frame.stamp, (w, h)), None
         fit, (pitch, yaw, roll) = estimate_pose(face.landmarks)
-        features = (self.features.against_population(face.landmarks, fit) if still
-                    else self.features(face.landmarks, fit))
+        landmarks, hidden = (face.landmarks, ()) if hands is None else hands(face.landmarks, fit)
+        # A face partly standing in for the hidden parts says nothing about the person's rest.
+        features = (self.features.against_population(landmarks, fit) if still
+                    else self.features(landmarks, fit, learn=not hidden))
         obs = FaceObservation(stamp=frame.stamp, face_found=True, image_size=(w, h),
                               track_id=self.tracker.track_id, confidence=1.0, box=face.box,
-                              landmarks=face.landmarks, pitch=pitch, yaw=yaw, roll=roll,
-                              features=features)
-        return obs, self._keypoints(frame.stamp, face.landmarks, fit, w, h)
+                              landmarks=landmarks, pitch=pitch, yaw=yaw, roll=roll,
+                              features=features, hidden_parts=hidden)
+        return obs, self._keypoints(frame.stamp, landmarks, fit, w, h)
+
+    def _hands_for(self, still: bool) -> HandOcclusion | None:
+        if self.hands is None or not still:
+            return self.hands
+        if self._still_hands is None:
+            self._still_hands = HandOcclusion(self.config.occlusion, static_images=True)
+        self._still_hands.reset()       # each portrait on its own: nothing held over
+        return self._still_hands
 
     def _keypoints(self, stamp, landmarks, fit, w, h) -> Keypoints:
         dim = 3 if self.config.keypoints_3d else 2
@@ -127,3 +156,6 @@ class MotionStage:
         self.detector.close()
         if self._still_detector is not None:
             self._still_detector.close()
+        for hands in (self.hands, self._still_hands):
+            if hands is not None:
+                hands.close()

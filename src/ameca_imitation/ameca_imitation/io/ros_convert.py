@@ -149,7 +149,8 @@ def observation_to_msg(obs: FaceObservation, t: RosTypes):
         landmarks=t.floats(np.asarray(obs.landmarks, np.float32).ravel()),
         pitch=float(obs.pitch), yaw=float(obs.yaw), roll=float(obs.roll),
         feature_names=list(obs.features),
-        feature_values=t.floats(np.asarray(list(obs.features.values()), np.float32)))
+        feature_values=t.floats(np.asarray(list(obs.features.values()), np.float32)),
+        hidden_parts=list(obs.hidden_parts))
 
 
 def motion_state_to_msg(state: MotionState, t: RosTypes):
@@ -191,7 +192,8 @@ def observation_from_msg(msg) -> FaceObservation:
         box=(float(b.x_offset), float(b.y_offset), float(b.width), float(b.height)),
         landmarks=lm.reshape(-1, 3), pitch=float(msg.pitch), yaw=float(msg.yaw),
         roll=float(msg.roll),
-        features={n: float(v) for n, v in zip(msg.feature_names, msg.feature_values)})
+        features={n: float(v) for n, v in zip(msg.feature_names, msg.feature_values)},
+        hidden_parts=tuple(msg.hidden_parts))
 
 
 def keypoints_to_msg(kp: Keypoints, t: RosTypes):

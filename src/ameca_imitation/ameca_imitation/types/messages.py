@@ -47,6 +47,8 @@ class FaceObservation:
     depth, negative towards the camera); empty when no face was found.
     ``box``: ``(x, y, w, h)`` pixels. ``pitch``, ``yaw``, ``roll``: head pose in degrees.
     ``features``: expression features relative to the person's neutral (see ``face.features``).
+    ``hidden_parts``: parts of the face a hand hides (``mouth``, ``left_eye``, ``right_eye``);
+    their landmarks and features are the population neutral's (see ``face.occlusion``).
     """
 
     stamp: float
@@ -60,6 +62,7 @@ class FaceObservation:
     yaw: float = 0.0
     roll: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
+    hidden_parts: tuple[str, ...] = ()
 
     @classmethod
     def no_face(cls, stamp: float, image_size: tuple[int, int] = (0, 0)) -> 'FaceObservation':
