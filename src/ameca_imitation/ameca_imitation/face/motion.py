@@ -12,7 +12,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""The motion stage: frame -> main face -> landmarks, head pose, features and keypoints."""
+"""The motion stage: frame -> main face -> landmarks, head pose, features, keypoints; hands."""
 
 from dataclasses import dataclass, field, replace
 
