@@ -100,7 +100,7 @@ def twin_round_trip(pipeline: Pipeline, schema, cfg: EvalConfig) -> dict:
 def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> dict:
     from ameca_imitation.capture import open_source
     twin = TwinRenderer(schema, size=cfg.twin_size)
-    observer = MotionStage.of_twin()               # the same landmark model, looking at the twin
+    observer = MotionStage.of_twin()       # the same landmark model, looking at the twin
     observer.calibrate_on(twin.render(schema.neutral).image)
     pipeline.reset()
     animated_before = pipeline.animated_frames

@@ -79,8 +79,8 @@ class OcclusionConfig:
     hidden_share: float = 0.33  # a part is hidden when this share of its points is under a hand
     hold_frames: int = 5        # a part stays hidden this many frames after the hand has left
     #                             it, so a hand brushing past does not make the face flicker
-    ease_frames: float = 30.0   # a hidden part eases from its last view to rest over this many
-    #                             frames (a portrait has no last view: its hidden part rests)
+    ease_frames: float = 30.0   # a hidden part eases from its last view to rest with this time
+    #                             constant, frames (a portrait has no last view: it rests)
     search_every: int = 3       # while no hand is in view, look for one every this many frames
     #                             (a hand in view is followed on every frame)
 
@@ -137,24 +137,25 @@ class HandOcclusion:
         Find the parts a hand hides in the image given to :meth:`look`; stand in for them.
 
         ``landmarks``: the face's ``(478, 3)`` pixels; ``fit``: their head pose. Returns the
-        landmarks (a float32 copy) with each hidden part easing from its last view towards the
-        population neutral, placed with the head pose, and the hidden parts' names.
+        landmarks (a float32 copy where a part is hidden) with each hidden part easing from its
+        last view towards the population neutral, placed with the head pose, and the hidden
+        parts' names.
         """
         found, self._looking = self._looking.result(), None
         self._frames_without_hand = 0 if found else self._frames_without_hand + 1
-        model = fit.to_model(landmarks[:len(self._rest)].astype(np.float64))
-        out = landmarks.astype(np.float32)
-        hidden = []
+        rate = 1.0 / max(self.config.ease_frames, 1.0)
+        out, hidden = landmarks, []
         for name, idx in self._parts.items():
-            points = landmarks[idx, :2].astype(np.float64)
-            seen = any(under_hand(points, hand).mean() >= self.config.hidden_share
+            points = landmarks[idx].astype(np.float64)
+            seen = any(under_hand(points[:, :2], hand).mean() >= self.config.hidden_share
                        for hand in found)
             self._since_seen[name] = 0 if seen else self._since_seen[name] + 1
             if self._since_seen[name] > self.config.hold_frames:
-                self._shown[idx] = model[idx]
+                self._shown[idx] = fit.to_model(points)
                 continue
+            if not hidden:
+                out = landmarks.astype(np.float32)     # copied once, on the first hidden part
             hidden.append(name)
-            rate = 1.0 / max(self.config.ease_frames, 1.0)
             self._shown[idx] += rate * (self._rest[idx] - self._shown[idx])
             out[idx] = fit.scale * self._shown[idx] @ fit.rotation.T + fit.translation
         return out, tuple(hidden)
