@@ -27,8 +27,8 @@ MOUTH_FEATURES = ('mouth_open', 'lip_corner_left', 'lip_corner_right', 'lip_stre
                   'lip_stretch_right', 'lower_lip_depress')
 
 
-def run(path, hands: bool, frames: int):
-    stage = MotionStage(MotionConfig(occlusion=OcclusionConfig(enabled=hands)))
+def run(path, hands: bool, frames: int, **occlusion):
+    stage = MotionStage(MotionConfig(occlusion=OcclusionConfig(enabled=hands, **occlusion)))
     out = []
     with open_source(str(path)) as src:
         for frame in src:
@@ -70,6 +70,18 @@ def test_the_hidden_mouth_eases_to_rest_and_the_free_eye_is_still_measured(cryin
     # Her closed left eye is seen as before.
     assert np.allclose(on[:, eye], off[:, eye], atol=0.02)
     assert on[90:200, eye].mean() < -0.15
+
+
+def test_a_hidden_eye_closes_with_the_eye_in_view(clip):
+    """From about 3 s her hand also covers her right eye; both stay shut, as her left one."""
+    # Eased at once, so the stand-in shows alone (not her right eye's last view, also shut).
+    seen = run(clip('WolfgangLanger_Pexels.mp4'), True, 146, ease_frames=1.0)
+    alone = [o for o in seen if o.hidden_parts == ('mouth', 'right_eye')]
+    assert len(alone) >= 15
+    left, right = (np.array([o.features[f'eye_open_{side}'] for o in alone])
+                   for side in ('left', 'right'))
+    assert left.mean() < -0.15                      # shut, seen
+    assert np.abs(right - left).max() < 0.05        # and the hidden one with it, not at rest
 
 
 def test_the_stand_in_mouth_follows_the_head(crying):

@@ -30,6 +30,7 @@ from ameca_imitation.controls import ControlSchema
 from ameca_imitation.face.motion import MotionStage
 from ameca_imitation.paths import config_dir, find_weights
 from ameca_imitation.policy import make_policy, POLICIES, RetargetPolicy
+from ameca_imitation.policy.hidden_parts import HiddenPartsRest
 from ameca_imitation.trajectory import TrajectoryStage
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.types import ControlVector, FaceObservation, Frame, Keypoints, MotionState
@@ -83,6 +84,8 @@ class Pipeline:
         self.policy = policy or RetargetPolicy(self.schema)
         self.trajectory = trajectory or TrajectoryStage(self.schema)
         self.input_kind = getattr(self.policy, 'input_kind', 'feature')
+        self.hidden_rest = HiddenPartsRest(self.schema, self.motion.config.occlusion,
+                                           getattr(self.policy, 'mirror', False))
         if self.input_kind == 'motion' and not motion_extractor:
             raise ValueError('the motion policy needs a motion_extractor')
         self.animator = self.implicit = None
@@ -193,6 +196,7 @@ class Pipeline:
             values = self.policy(obs, state, still)
         else:
             values = self.policy(obs)
+        values = self.hidden_rest(obs, values, still)
         t3 = time.perf_counter()
         cv = None
         if values is not None:
@@ -221,6 +225,7 @@ class Pipeline:
             self.implicit.reset()
         if hasattr(self.policy, 'reset'):      # a policy with per-person state (mesh)
             self.policy.reset()
+        self.hidden_rest.reset()
         self.trajectory = TrajectoryStage(self.schema, self.trajectory.config)
         if self.animator is not None:
             self.animator.reset()

@@ -16,8 +16,9 @@
 policy_node: the person's motion (or the animated Ameca image) -> policy/controls.
 
 ``mode: feature`` reads face/observation; ``mode: motion`` reads face/motion (LivePortrait's
-implicit motion) with the observation of the same frame; ``mode: image`` reads animator/image.
-Either way the output is a native ControlVector stamped with the camera frame it answers.
+implicit motion) with the observation of the same frame; ``mode: image`` reads animator/image
+with the observation of the same frame. Either way the output is a native ControlVector stamped
+with the camera frame it answers; the controls of a part a hand hides ease to neutral.
 """
 
 from ameca_imitation.controls import ControlSchema
@@ -27,6 +28,7 @@ from ameca_imitation.io.stamped import RecentByStamp
 from ameca_imitation.io.stats import RateLatency
 from ameca_imitation.paths import find_weights
 from ameca_imitation.policy import make_policy
+from ameca_imitation.policy.hidden_parts import HiddenPartsRest
 from ameca_imitation.types import ControlVector
 from ameca_imitation_msgs.msg import (ControlVector as ControlVectorMsg, FaceObservation,
                                       MotionState)
@@ -37,7 +39,7 @@ from rclpy.qos import qos_profile_sensor_data, QoSProfile
 from sensor_msgs.msg import Image
 import torch
 
-OBSERVATIONS_KEPT = 30       # motion mode: observations waiting for their motion state
+OBSERVATIONS_KEPT = 30       # observations waiting for their motion state or image
 
 
 class PolicyNode(Node):
@@ -62,26 +64,30 @@ class PolicyNode(Node):
         if self._policy.input_kind != mode:
             raise ValueError(f'policy {self.get_parameter("policy").value!r} reads '
                              f'{self._policy.input_kind} input, but mode is {mode!r}')
+        self._rest = HiddenPartsRest(self._schema, mirror=getattr(self._policy, 'mirror', False))
         self._types = rc.ros_message_types()
         self._pub = self.create_publisher(ControlVectorMsg, 'policy/controls', 10)
         self._stats = RateLatency()
         publish_diagnostics(self, self._types, self._stats.summary)
-        self._observations = RecentByStamp(OBSERVATIONS_KEPT)     # motion mode
+        self._observations = RecentByStamp(OBSERVATIONS_KEPT)     # motion and image modes
         if mode == 'feature':
             self.create_subscription(FaceObservation, 'face/observation', self._on_observation,
                                      QoSProfile(depth=1))
-        elif mode == 'motion':
-            # Each motion state answers the observation of the same frame (published first):
-            # the observation says whether a face is there and whose it is.
-            self.create_subscription(FaceObservation, 'face/observation', self._keep_observation,
-                                     QoSProfile(depth=10))
+            return
+        # Each motion state or animated image answers the observation of the same frame
+        # (published first): it says whether a face is there, whose it is and what a hand hides.
+        self.create_subscription(FaceObservation, 'face/observation', self._keep_observation,
+                                 QoSProfile(depth=10))
+        if mode == 'motion':
             self.create_subscription(MotionState, 'face/motion', self._on_motion,
                                      QoSProfile(depth=1))
         else:
             self.create_subscription(Image, 'animator/image', self._on_image,
                                      qos_profile_sensor_data)
 
-    def _publish(self, stamp, values):
+    def _publish(self, stamp, obs, values):
+        if obs is not None:
+            values = self._rest(obs, values)
         if values is not None:
             cv = ControlVector(stamp, self._schema.names, values)
             self._pub.publish(rc.control_vector_to_msg(cv, self._types))
@@ -89,7 +95,7 @@ class PolicyNode(Node):
 
     def _on_observation(self, msg):
         obs = rc.observation_from_msg(msg)
-        self._publish(obs.stamp, self._policy(obs))
+        self._publish(obs.stamp, obs, self._policy(obs))
 
     def _keep_observation(self, msg):
         self._observations.put(rc.stamp_of(msg), msg)
@@ -99,16 +105,20 @@ class PolicyNode(Node):
         if obs is None:
             return
         try:
-            state = rc.motion_state_from_msg(msg)
-            values = self._policy(rc.observation_from_msg(obs), state)
+            state, obs = rc.motion_state_from_msg(msg), rc.observation_from_msg(obs)
+            values = self._policy(obs, state)
         except ValueError as err:          # another extractor's states: nothing to answer
             self.get_logger().warning(f'dropped a motion state: {err}',
                                       throttle_duration_sec=5.0)
             return
-        self._publish(state.stamp, values)
+        self._publish(state.stamp, obs, values)
 
     def _on_image(self, msg):
-        self._publish(rc.stamp_of(msg), self._policy(rc.image_from_msg(msg)))
+        # An image whose observation was missed is still answered, only without the rest.
+        stamp = rc.stamp_of(msg)
+        obs = self._observations.get(stamp)
+        self._publish(stamp, obs and rc.observation_from_msg(obs),
+                      self._policy(rc.image_from_msg(msg)))
 
 
 def main(args=None):

@@ -18,10 +18,11 @@ Hands over the face: which parts of the main face a hand hides, and what stands 
 The landmark model places every point even where a hand covers the face, and under a hand its
 mouth is a guess (a faint smile in the WolfgangLanger clip, where she cries behind her hand from
 2 s to 8 s). A hidden part's landmarks are replaced: they ease from the part's last view towards
-the population neutral's, placed with the measured head pose, so everything downstream
-(features, the mesh transfer, the landmark warp) eases that part of the robot's face to rest
-rather than copying the guess, and a hand brushing past an eye does not open it. Hands come from
-mediapipe's hand landmarker, which ships inside the package.
+a stand-in, placed with the measured head pose: a hidden eye moves as the other eye does while
+that one is in view, anything else rests (the population neutral's). So everything downstream
+(features, the mesh transfer, the landmark warp) moves that part of the robot's face to the
+stand-in rather than copying the guess, and a hand brushing past an eye does not open it.
+Hands come from mediapipe's hand landmarker, which ships inside the package.
 """
 
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,6 +36,7 @@ import cv2
 import numpy as np
 
 PARTS = ('mouth', 'left_eye', 'right_eye')
+PARTNER_EYE = {'left_eye': 'right_eye', 'right_eye': 'left_eye'}
 
 
 def part_vertices(name: str) -> np.ndarray:
@@ -97,6 +99,7 @@ class HandOcclusion:
         self._static = static_images
         self._parts = {name: part_vertices(name) for name in PARTS}
         self._rest = reference_face().vertices
+        self._mirror = reference_face().mirror
         # Hands are looked for while the face landmarks are found: one frame costs about the
         # slower of the two, not their sum.
         self._worker = ThreadPoolExecutor(1, thread_name_prefix='hands')
@@ -106,7 +109,8 @@ class HandOcclusion:
     def reset(self) -> None:
         """Forget the face seen so far (a new stream, or a portrait of its own)."""
         self._since_seen = {name: self.config.hold_frames + 1 for name in PARTS}
-        self._shown = self._rest.copy()    # (468, 3) model space: what each part last showed
+        self._last = self._rest.copy()     # (468, 3) model space: what each part last showed
+        self._eased = dict.fromkeys(PARTS, 0.0)    # how far each part is from it to its stand-in
         self._frames_without_hand = 0
 
     def hands(self, image: np.ndarray) -> list[np.ndarray]:
@@ -138,27 +142,49 @@ class HandOcclusion:
 
         ``landmarks``: the face's ``(478, 3)`` pixels; ``fit``: their head pose. Returns the
         landmarks (a float32 copy where a part is hidden) with each hidden part easing from its
-        last view towards the population neutral, placed with the head pose, and the hidden
-        parts' names.
+        last view towards its stand-in (:meth:`stand_in`), placed with the head pose, and the
+        hidden parts' names.
         """
         found, self._looking = self._looking.result(), None
         self._frames_without_hand = 0 if found else self._frames_without_hand + 1
-        rate = 1.0 / max(self.config.ease_frames, 1.0)
-        out, hidden = landmarks, []
+        hidden = []
         for name, idx in self._parts.items():
-            points = landmarks[idx].astype(np.float64)
-            seen = any(under_hand(points[:, :2], hand).mean() >= self.config.hidden_share
+            points = landmarks[idx, :2].astype(np.float64)
+            seen = any(under_hand(points, hand).mean() >= self.config.hidden_share
                        for hand in found)
             self._since_seen[name] = 0 if seen else self._since_seen[name] + 1
-            if self._since_seen[name] > self.config.hold_frames:
-                self._shown[idx] = fit.to_model(points)
+            if self._since_seen[name] <= self.config.hold_frames:
+                hidden.append(name)
+        rate = 1.0 / max(self.config.ease_frames, 1.0)
+        out = landmarks.astype(np.float32) if hidden else landmarks
+        for name, idx in self._parts.items():
+            if name not in hidden:
+                self._last[idx] = fit.to_model(landmarks[idx].astype(np.float64))
+                self._eased[name] = 0.0
                 continue
-            if not hidden:
-                out = landmarks.astype(np.float32)     # copied once, on the first hidden part
-            hidden.append(name)
-            self._shown[idx] += rate * (self._rest[idx] - self._shown[idx])
-            out[idx] = fit.scale * self._shown[idx] @ fit.rotation.T + fit.translation
+            # A portrait has no last view: it shows its stand-in.
+            self._eased[name] = 1.0 if self._static else (
+                self._eased[name] + rate * (1.0 - self._eased[name]))
+            target = self.stand_in(name, hidden, landmarks, fit)
+            shown = self._last[idx] + self._eased[name] * (target - self._last[idx])
+            out[idx] = fit.scale * shown @ fit.rotation.T + fit.translation
         return out, tuple(hidden)
+
+    def stand_in(self, name: str, hidden: list[str], landmarks: np.ndarray,
+                 fit: Similarity) -> np.ndarray:
+        """
+        Return what a hidden part shows, ``(P, 3)`` model space.
+
+        A hidden eye whose partner is in view moves as the partner does, mirrored: the eyes
+        close together, and an eye easing open while its partner stays shut would wink. Any
+        other hidden part rests (the population neutral).
+        """
+        idx, partner = self._parts[name], PARTNER_EYE.get(name)
+        if partner is None or partner in hidden:
+            return self._rest[idx]
+        opposite = self._mirror[idx]
+        seen = fit.to_model(landmarks[opposite].astype(np.float64))
+        return self._rest[idx] + (seen - self._rest[opposite]) * (-1.0, 1.0, 1.0)
 
     def close(self) -> None:
         self._worker.shutdown()

@@ -48,7 +48,8 @@ class FaceObservation:
     ``box``: ``(x, y, w, h)`` pixels. ``pitch``, ``yaw``, ``roll``: head pose in degrees.
     ``features``: expression features relative to the person's neutral (see ``face.features``).
     ``hidden_parts``: parts of the face a hand hides (``mouth``, ``left_eye``, ``right_eye``);
-    their landmarks and features are the population neutral's (see ``face.occlusion``).
+    their landmarks and features are stood in for: the other eye's, mirrored, or the population
+    neutral's (see ``face.occlusion``).
     """
 
     stamp: float
