@@ -110,7 +110,8 @@ class HandOcclusion:
         """Forget the face seen so far (a new stream, or a portrait of its own)."""
         self._since_seen = {name: self.config.hold_frames + 1 for name in PARTS}
         self._last = self._rest.copy()     # (468, 3) model space: what each part last showed
-        self._eased = dict.fromkeys(PARTS, 0.0)    # how far each part is from it to its stand-in
+        self._eased = dict.fromkeys(PARTS, 0.0)    # 0..1: a hidden part's way from it to its
+        #                                            stand-in
         self._frames_without_hand = 0
 
     def hands(self, image: np.ndarray) -> list[np.ndarray]:
