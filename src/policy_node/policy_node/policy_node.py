@@ -117,8 +117,8 @@ class PolicyNode(Node):
         # An image whose observation was missed is still answered, only without the rest.
         stamp = rc.stamp_of(msg)
         obs = self._observations.get(stamp)
-        self._publish(stamp, obs and rc.observation_from_msg(obs),
-                      self._policy(rc.image_from_msg(msg)))
+        obs = None if obs is None else rc.observation_from_msg(obs)
+        self._publish(stamp, obs, self._policy(rc.image_from_msg(msg)))
 
 
 def main(args=None):

@@ -39,6 +39,15 @@ PARTS = ('mouth', 'left_eye', 'right_eye')
 PARTNER_EYE = {'left_eye': 'right_eye', 'right_eye': 'left_eye'}
 
 
+def rests(part: str, hidden) -> bool:
+    """
+    Tell whether a hidden ``part`` rests: the mouth does, an eye only while the other is hidden.
+
+    An eye whose partner is in view moves as the partner does (:meth:`HandOcclusion.stand_in`).
+    """
+    return PARTNER_EYE.get(part, part) in hidden
+
+
 def part_vertices(name: str) -> np.ndarray:
     """Mesh vertex indices of a part a hand can hide: ``mouth``, ``left_eye``, ``right_eye``."""
     if name == 'mouth':
@@ -180,8 +189,8 @@ class HandOcclusion:
         close together, and an eye easing open while its partner stays shut would wink. Any
         other hidden part rests (the population neutral).
         """
-        idx, partner = self._parts[name], PARTNER_EYE.get(name)
-        if partner is None or partner in hidden:
+        idx = self._parts[name]
+        if rests(name, hidden):
             return self._rest[idx]
         opposite = self._mirror[idx]
         seen = fit.to_model(landmarks[opposite].astype(np.float64))

@@ -26,7 +26,7 @@ as the partner's, and the policy's answer to them stands.
 """
 
 from ameca_imitation.controls import ControlSchema
-from ameca_imitation.face.occlusion import OcclusionConfig, PARTNER_EYE, PARTS
+from ameca_imitation.face.occlusion import OcclusionConfig, PARTS, rests
 from ameca_imitation.types import FaceObservation
 import numpy as np
 
@@ -68,7 +68,7 @@ class HiddenPartsRest:
             return None
         out, hidden = values, obs.hidden_parts
         for part, idx in self._controls.items():
-            if part not in hidden or PARTNER_EYE.get(part, part) not in hidden:
+            if part not in hidden or not rests(part, hidden):
                 self._shown[part] = 1.0
                 continue
             # A portrait has no last view: its hidden part rests at once.
