@@ -130,8 +130,9 @@ def test_a_stalled_bridge_gets_the_newest_vector_and_drops_old_stamps(schema, en
         bridge.poll(time.monotonic())
         # The first tick after the stall applies one of the newest (a backlog would give the
         # oldest queued, k = 176); on a busy machine the last ones may still be in flight (k 384
-        # seen with three busy processes on two cores), so: one of the last hundred.
-        assert bridge.demand[yaw] >= -10 + 300 * 0.05
+        # seen with three busy processes on two cores, k 297 in a run of the whole suite), so:
+        # one of the last 150.
+        assert bridge.demand[yaw] >= -10 + 250 * 0.05
         # The PUB's bounded queue may drop the burst's last vectors; a driver keeps streaming
         # (50 Hz), so the newest pose, sent again with later stamps, is the one that stays.
         stamp = [2.0 + 399 * 0.02]

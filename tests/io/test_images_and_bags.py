@@ -83,6 +83,9 @@ def test_offline_run_writes_everything(offline_run):
     fidelity = summary['fidelity']
     assert fidelity['feature_correlation']['lip_corner_left'] > 0.5
     assert 0.2 < fidelity['amplitude_ratio']['lip_corner_left'] < 5
+    # ... and the twin's mesh does so too, measured on its exact landmarks.
+    assert fidelity['exact_feature_correlation']['lip_corner_left'] > 0.5
+    assert 0.2 < fidelity['exact_amplitude_ratio']['lip_corner_left'] < 5
     assert 'features.png' in (out / 'report.html').read_text()
     # The judge reads him smiling on the twin too, when he smiles.
     assert fidelity['emotions']['happy_correlation'] > 0.5

@@ -160,12 +160,14 @@ def run(source, out: Path, max_frames: int | None = None, pipeline=None,
 
 
 def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
+    from ameca_imitation.evaluation.exact import ExactFeatures
     from ameca_imitation.evaluation.metrics import amplitude_ratios, CORE_FEATURES, correlations
     from ameca_imitation.face.draw import draw_observation
+    from ameca_imitation.face.features import FEATURE_NAMES
     from ameca_imitation.face.motion import MotionStage
     from ameca_imitation.io import ros_convert as rc
     from ameca_imitation.io.bag import BagWriter
-    from ameca_imitation.io.plots import plot_controls, plot_features, plot_series
+    from ameca_imitation.io.plots import plot_controls, plot_series
     from ameca_imitation.twin import TwinRenderer
     from ameca_imitation.types import ControlVector, Frame
     from tqdm import tqdm
@@ -174,9 +176,12 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
     twin = TwinRenderer(schema, size=PANEL)
     # The same landmark model looks at the twin, so the report compares like with like.
     observer = MotionStage.of_twin()
-    observer.calibrate_on(twin.render(schema.neutral).image)
+    neutral = twin.render(schema.neutral)
+    observer.calibrate_on(neutral.image)
+    exact = ExactFeatures(neutral.landmarks)        # and what its mesh did
+    core = [FEATURE_NAMES.index(n) for n in CORE_FEATURES]
     raw_t, raw_v, filt_v, cmd_t, cmd_v, lat, animated_ms = [], [], [], [], [], [], []
-    seen_t, person_f, twin_f, person_p, twin_p = [], [], [], [], []
+    seen_t, person_f, twin_f, twin_exact, person_p, twin_p = [], [], [], [], [], []
     hidden = {}        # part of the face -> frames a hand hid it
     judge = _emotion_judge()
     stills, fps = src.stills, src.fps
@@ -223,7 +228,8 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
                 bag.write('/ameca/command', rc.control_vector_to_msg(
                     ControlVector(t, schema.names, c), bag.types), t)
             command = res.commands[-1] if len(res.commands) else schema.neutral
-            twin_image = twin.render(command).image
+            render = twin.render(command)
+            twin_image = render.image
             images['/ameca/twin_image/compressed'] = twin_image
             # Always against the twin's own neutral (fixed by calibrate_on), stills included.
             seen, _ = observer.process(Frame(twin_image, frame.stamp, frame.index))
@@ -231,6 +237,7 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
                 seen_t.append(frame.stamp)
                 person_f.append([res.observation.features[n] for n in CORE_FEATURES])
                 twin_f.append([seen.features[n] for n in CORE_FEATURES])
+                twin_exact.append(np.array(exact(render.landmarks))[core])
                 if judge is not None:
                     person_p.append(judge(frame.image, res.observation.box))
                     twin_p.append(judge(twin_image, seen.box))
@@ -265,10 +272,16 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
                   show=shown)
     fidelity = {}
     if len(seen_t) >= 3:
-        person_f, twin_f = np.array(person_f), np.array(twin_f)
-        plot_features(out / 'features.png', np.array(seen_t), person_f, twin_f, CORE_FEATURES)
+        person_f, twin_f, twin_exact = np.array(person_f), np.array(twin_f), np.array(twin_exact)
+        times = np.array(seen_t)
+        plot_series(out / 'features.png', CORE_FEATURES, times, person_f,
+                    {'virtual Ameca': (times, twin_f),
+                     'its mesh (exact landmarks)': (times, twin_exact)})
         fidelity = {'feature_correlation': correlations(person_f, twin_f, CORE_FEATURES),
-                    'amplitude_ratio': amplitude_ratios(person_f, twin_f, CORE_FEATURES)}
+                    'amplitude_ratio': amplitude_ratios(person_f, twin_f, CORE_FEATURES),
+                    'exact_feature_correlation': correlations(person_f, twin_exact, CORE_FEATURES),
+                    'exact_amplitude_ratio': amplitude_ratios(person_f, twin_exact,
+                                                              CORE_FEATURES)}
         if person_p:
             from ameca_imitation.evaluation.judge import LABELS
             from ameca_imitation.evaluation.metrics import emotion_figures, NEGATIVE
@@ -330,13 +343,16 @@ def _write_report(path: Path, summary: dict) -> None:
     fidelity = summary['fidelity']
     if fidelity:
         cells = ''.join(
-            f'<tr><td>{html.escape(n)}</td><td>{fidelity["feature_correlation"][n]:.2f}</td>'
-            f'<td>{fidelity["amplitude_ratio"][n]:.2f}</td></tr>'
+            f'<tr><td>{html.escape(n)}</td>' + ''.join(
+                f'<td>{fidelity[k][n]:.2f}</td>' for k in (
+                    'feature_correlation', 'amplitude_ratio', 'exact_feature_correlation',
+                    'exact_amplitude_ratio')) + '</tr>'
             for n in fidelity['feature_correlation'])
         person_vs_twin = f"""<h2>Person vs virtual Ameca (the same landmark model on both)</h2>
+<p>Exact: the virtual Ameca measured on its mesh's exact landmarks instead of its render.</p>
 <img src="features.png" width="900">
 <table><tr><th>feature</th><th>correlation over time</th><th>range ratio (twin / person)</th>
-</tr>{cells}</table>"""
+<th>exact: correlation</th><th>exact: range ratio</th></tr>{cells}</table>"""
         if 'emotions' in fidelity:
             rows_e = ''.join(f'<tr><td>{html.escape(k.replace("_", " "))}</td><td>'
                              f'{"-" if v is None else f"{v:.2f}"}</td></tr>'

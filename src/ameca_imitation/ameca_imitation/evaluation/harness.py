@@ -22,7 +22,9 @@ Per pipeline (``config/pipelines/<name>.yaml``):
   outputs are compared with the controls that made the renders: normalised MAE per group;
 * human -> twin fidelity on real clips: the same landmark model measures the person's expression
   features and the twin's (rendered from the commanded controls); correlation over time per
-  feature, and the distance between their landmark motions (eye-centre distances);
+  feature, and the distance between their landmark motions (eye-centre distances); the same
+  correlation and range ratio with the twin measured on its exact landmarks (what its mesh did,
+  not what the landmark model reads in the render);
 * emotions: the fer judge reads the person's frame and the twin render: label and valence
   agreement, p(happy) correlation, the twin read negative where the person is;
 * the time series behind these (core features, emotion probabilities) for the report's plots;
@@ -39,6 +41,7 @@ import logging
 import time
 
 from ameca_imitation.controls import ControlSchema
+from ameca_imitation.evaluation.exact import ExactFeatures
 from ameca_imitation.evaluation.metrics import (amplitude_ratios, CORE_FEATURES, correlations,
                                                 emotion_figures, limit_violations, smoothness)
 from ameca_imitation.face.features import FEATURE_NAMES
@@ -101,10 +104,13 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
     from ameca_imitation.capture import open_source
     twin = TwinRenderer(schema, size=cfg.twin_size)
     observer = MotionStage.of_twin()       # the same landmark model, looking at the twin
-    observer.calibrate_on(twin.render(schema.neutral).image)
+    neutral = twin.render(schema.neutral)
+    observer.calibrate_on(neutral.image)
+    exact = ExactFeatures(neutral.landmarks)      # the twin's true geometry, a second instrument
     pipeline.reset()
     animated_before = pipeline.animated_frames
-    person, robot, motion_err, emotions, times, stage_ms, stamp_ms = [], [], [], [], [], [], []
+    person, robot, robot_exact, motion_err, emotions = [], [], [], [], []
+    times, stage_ms, stamp_ms = [], [], []
     cmd_t, cmd = [], []
     start = time.perf_counter()
     frames = 0
@@ -131,20 +137,27 @@ def real_clip(pipeline: Pipeline, schema, path, cfg: EvalConfig, judge=None) -> 
             times.append(frame.stamp)
             person.append([obs.features[n] for n in FEATURE_NAMES])
             robot.append([seen.features[n] for n in FEATURE_NAMES])
+            robot_exact.append(exact(render.landmarks))
             motion_err.append(_motion_distance(pipeline, observer, obs.landmarks,
                                                seen.landmarks))
             if judge is not None:
                 emotions.append((judge(frame.image, obs.box), judge(render.image, seen.box)))
     wall = time.perf_counter() - start
-    person, robot = np.array(person), np.array(robot)
+    person, robot, robot_exact = np.array(person), np.array(robot), np.array(robot_exact)
     corr = correlations(person, robot, FEATURE_NAMES)
     ratio = amplitude_ratios(person, robot, FEATURE_NAMES) if len(person) else {}
+    corr_exact = correlations(person, robot_exact, FEATURE_NAMES)
+    ratio_exact = amplitude_ratios(person, robot_exact, FEATURE_NAMES) if len(person) else {}
     cmd_t, cmd = np.array(cmd_t), np.array(cmd)
     out = {'frames': frames, 'frames_compared': len(person),
            'frames_animated': pipeline.animated_frames - animated_before,
            'feature_correlation': corr,
            'mean_core_correlation': float(np.nanmean([corr[n] for n in CORE_FEATURES])),
            'core_amplitude_ratio': {n: ratio.get(n) for n in CORE_FEATURES},
+           # The same figures with the twin measured on its exact landmarks, not on the render.
+           'exact_feature_correlation': corr_exact,
+           'exact_core_correlation': float(np.nanmean([corr_exact[n] for n in CORE_FEATURES])),
+           'exact_core_amplitude_ratio': {n: ratio_exact.get(n) for n in CORE_FEATURES},
            'landmark_motion_distance': float(np.mean(motion_err)) if motion_err else None,
            'limit_violations': limit_violations(schema, cmd),
            **smoothness(schema, cmd_t, cmd),

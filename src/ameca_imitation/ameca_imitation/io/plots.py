@@ -42,17 +42,6 @@ def plot_controls(path: str | Path, names, t_raw: np.ndarray, raw: np.ndarray,
     return _save(fig, axes, len(idx), path)
 
 
-def plot_features(path: str | Path, times: np.ndarray, person: np.ndarray, robot: np.ndarray,
-                  names) -> Path:
-    """
-    Plot the person's features against the twin's, as the same landmark model measures both.
-
-    ``times`` ``(T,)`` s; ``person``, ``robot`` ``(T, F)`` model units since each one's neutral,
-    one panel per name.
-    """
-    return plot_series(path, names, times, person, {'virtual Ameca': (times, robot)})
-
-
 def plot_series(path: str | Path, names, times: np.ndarray, person: np.ndarray,
                 twins: dict, zero_line: bool = True) -> Path:
     """
