@@ -8,7 +8,8 @@
 #    image pipeline shows its policy; 20,000 twin renders (seed 0) and 2,000 (seed 1) for the
 #    feature policy, in the cache folder;
 # 2. the small image policy (96 px face crop) on the animated pairs, bfloat16 autocast, 12 minutes;
-# 3. the feature policy on the renders as the landmark model sees them (self-model).
+# 3. the feature policy on the renders as the landmark model sees them (self-model), the brows
+#    as the twin's mesh moves them (the landmark model reads the hairless grey brows weakly).
 # Each checkpoint folder records the command, the training config and the held-out metrics.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,4 +27,5 @@ $PY -m ameca_imitation.cli.train_policy --arch small_image --data "$DATA/animate
     --warmup-steps 300 --max-minutes 12 --patience 12 --bf16
 $PY -m ameca_imitation.cli.train_policy --arch feature_mlp --data "$DATA/train" --test "$DATA/test" \
     --out "$WEIGHTS/feature_mlp" --epochs 200 --patience 30 --no-augment --max-minutes 5 \
-    --lr 5e-4 --weight-decay 1e-3
+    --lr 5e-4 --weight-decay 1e-3 \
+    --mesh-features brow_inner_left brow_inner_right brow_outer_left brow_outer_right

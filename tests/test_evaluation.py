@@ -83,7 +83,7 @@ def test_scoreboard_with_a_learned_animator_skips_what_has_no_weights(tmp_path, 
 def test_exact_features_see_the_twins_mesh_not_the_landmark_models_reading():
     import numpy as np
     from ameca_imitation.controls import ControlSchema
-    from ameca_imitation.evaluation.exact import ExactFeatures
+    from ameca_imitation.twin.exact import ExactFeatures
     from ameca_imitation.face.features import FEATURE_NAMES
     from ameca_imitation.face.motion import MotionStage
     from ameca_imitation.twin import TwinRenderer

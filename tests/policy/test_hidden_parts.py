@@ -88,6 +88,6 @@ def test_behind_her_hand_the_robot_stops_smiling(clip, schema):
     #                                                        it closes with the other) and head
     assert np.allclose(sent[~hidden], raw[~hidden])
     # The policy alone smiles behind her hand (from her closed eyes); the robot does not.
-    assert (raw[120:146, corner] - schema.neutral[corner]).mean() > 0.1
+    assert (raw[120:146, corner] - schema.neutral[corner]).mean() > 0.05
     assert np.abs(sent[120:146, mouth] - schema.neutral[mouth]).max() < 0.3 * np.abs(
         raw[120:146, mouth] - schema.neutral[mouth]).max()

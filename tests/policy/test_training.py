@@ -87,6 +87,28 @@ def test_feature_policy_on_the_self_model(pairs, tmp_path, schema):
         assert torch.allclose(model(past), model(edge))
 
 
+def test_the_brows_can_be_learned_as_the_mesh_moves_them(pairs, schema):
+    from ameca_imitation.face.features import FEATURE_NAMES
+    from ameca_imitation.twin import TwinRenderer
+    from ameca_imitation.twin.exact import ExactFeatures
+    brows = ('brow_inner_left', 'brow_inner_right', 'brow_outer_left', 'brow_outer_right')
+    read, controls = observed_features(pairs / 'test')
+    mixed, same = observed_features(pairs / 'test', mesh_features=brows)
+    assert np.array_equal(controls, same)
+    cols = [FEATURE_NAMES.index(n) for n in brows]
+    rest = [i for i in range(mixed.shape[1]) if i not in cols]
+    assert np.array_equal(mixed[:, rest], read[:, rest])      # the rest as the render reads
+    twin = TwinRenderer(schema, size=128)
+    exact = ExactFeatures(twin.render(schema.neutral).landmarks)
+    for k in (0, len(controls) - 1):
+        mesh = np.asarray(exact(twin.render(controls[k].astype(np.float64)).landmarks))
+        assert np.allclose(mixed[k, cols], mesh[cols], atol=1e-5)
+    # The landmark model reads a fraction of the brows' motion on the hairless grey render.
+    assert np.all(mixed[:, cols].std(0) > 1.5 * read[:, cols].std(0))
+    with pytest.raises(ValueError, match='unknown features'):
+        observed_features(pairs / 'test', mesh_features=('eyebrow',))
+
+
 def test_two_processes_with_torchrun(pairs, tmp_path):
     torchrun = shutil.which('torchrun', path=str(Path(sys.executable).parent))
     env = dict(os.environ, OMP_NUM_THREADS='1')

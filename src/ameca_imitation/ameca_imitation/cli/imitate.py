@@ -160,7 +160,6 @@ def run(source, out: Path, max_frames: int | None = None, pipeline=None,
 
 
 def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
-    from ameca_imitation.evaluation.exact import ExactFeatures
     from ameca_imitation.evaluation.metrics import amplitude_ratios, CORE_FEATURES, correlations
     from ameca_imitation.face.draw import draw_observation
     from ameca_imitation.face.features import FEATURE_NAMES
@@ -169,6 +168,7 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
     from ameca_imitation.io.bag import BagWriter
     from ameca_imitation.io.plots import plot_controls, plot_series
     from ameca_imitation.twin import TwinRenderer
+    from ameca_imitation.twin.exact import ExactFeatures
     from ameca_imitation.types import ControlVector, Frame
     from tqdm import tqdm
 

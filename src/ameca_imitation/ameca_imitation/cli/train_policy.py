@@ -19,6 +19,8 @@
     ameca-train-policy --arch small_image --data out/pairs --test out/pairs_test --out out/policy
     # feature policy on the same renders as the landmark model sees them (self-model)
     ameca-train-policy --arch feature_mlp --data out/pairs --test out/pairs_test --out out/feat
+    # ... with the brows as the twin's mesh moves them (the render's brows read weakly)
+    ameca-train-policy --arch feature_mlp --mesh-features brow_inner_left ... --data ...
     # the same on LivePortrait's implicit motion, as its motion extractor reads the renders
     ameca-train-policy --arch motion_mlp --extractor out/animator_lp --data out/pairs ...
     # published layouts: --layout x2c --table labels.csv, or --layout bag (robot recording)
@@ -33,6 +35,7 @@ from pathlib import Path
 import sys
 
 from ameca_imitation.controls import ControlSchema
+from ameca_imitation.face.features import FEATURE_NAMES
 from ameca_imitation.policy.checkpoint import ARCHITECTURES
 from ameca_imitation.policy.train import load_images, train, TrainConfig
 
@@ -62,6 +65,10 @@ def main(argv=None) -> int:
     p.add_argument('--extractor', type=Path,
                    help='motion_mlp: LivePortrait motion extractor (official folder or an '
                         'ameca-train-animator --model liveportrait folder)')
+    p.add_argument('--mesh-features', nargs='+', default=[], choices=FEATURE_NAMES,
+                   metavar='FEATURE',
+                   help="feature_mlp: features taken from the twin's exact landmarks instead of "
+                        "the landmark model's reading of the render")
     p.add_argument('--image-size', type=int, default=None, help="default: the architecture's")
     p.add_argument('--crop', type=float, default=None, help="default: the architecture's")
     for name in ('epochs', 'batch_size', 'warmup_steps', 'patience', 'max_steps', 'seed',
@@ -81,6 +88,8 @@ def main(argv=None) -> int:
                       max_steps=args.max_steps,
                       augment=not args.no_augment, bf16=args.bf16, seed=args.seed,
                       workers=args.workers, bn_images=args.bn_images)
+    if args.mesh_features and args.arch != 'feature_mlp':
+        p.error('--mesh-features is for feature_mlp')
     schema = ControlSchema.default()
     crop = 0.0
     if args.arch in ('feature_mlp', 'motion_mlp'):
@@ -94,7 +103,8 @@ def main(argv=None) -> int:
             def observed(root):
                 return observed_motion(root, args.extractor)
         else:
-            observed = observed_features
+            def observed(root):
+                return observed_features(root, mesh_features=tuple(args.mesh_features))
         inputs, targets = observed(args.data)
         test = observed(args.test) if args.test else None
     else:
@@ -103,7 +113,8 @@ def main(argv=None) -> int:
         crop = arch_cfg.crop if args.crop is None else args.crop
         inputs, targets = load_images(load_pairs(args, schema, args.data), size, crop)
         test = load_images(load_pairs(args, schema, args.test), size, crop) if args.test else None
-    metrics = train(cfg, schema, inputs, targets, args.out, test, crop)
+    recipe = {'mesh_features': list(args.mesh_features)} if args.mesh_features else None
+    metrics = train(cfg, schema, inputs, targets, args.out, test, crop, recipe)
     log.info('wrote %s: %s', args.out, json.dumps({k: v for k, v in metrics.items()
                                                    if k.endswith('mae_normalised')}))
     return 0

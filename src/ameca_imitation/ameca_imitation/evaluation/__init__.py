@@ -12,4 +12,4 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-"""Measuring imitation: an emotion judge, metrics, the twin on its exact landmarks, the harness."""
+"""Measuring imitation: an independent emotion judge, metrics and the evaluation harness."""

@@ -41,7 +41,6 @@ import logging
 import time
 
 from ameca_imitation.controls import ControlSchema
-from ameca_imitation.evaluation.exact import ExactFeatures
 from ameca_imitation.evaluation.metrics import (amplitude_ratios, CORE_FEATURES, correlations,
                                                 emotion_figures, limit_violations, smoothness)
 from ameca_imitation.face.features import FEATURE_NAMES
@@ -51,6 +50,7 @@ from ameca_imitation.pipeline import Pipeline
 from ameca_imitation.policy.evaluate import normalised_mae
 from ameca_imitation.twin import TwinRenderer
 from ameca_imitation.twin.animator import Clip, ExpressionLibrary, random_clip
+from ameca_imitation.twin.exact import ExactFeatures
 from ameca_imitation.types import Frame
 import numpy as np
 

@@ -19,6 +19,10 @@ Like motor babbling, each (render, controls) pair of a twin data set is looked a
 its expression features are taken relative to the twin's own neutral render (as a person's are
 relative to theirs) and paired with the controls that made the render. A feature policy trained
 on these pairs maps "what the face did" to "what the motors must do".
+
+Some features may be taken from the twin's exact landmarks instead (``mesh_features``): where
+the landmark model reads the grey render far short of what its mesh does (the brows: they have
+no hair to read, as a person's do), the policy then learns how the mesh moves them.
 """
 
 from concurrent.futures import ProcessPoolExecutor
@@ -34,19 +38,23 @@ CACHE = 'observed_features.npz'
 _WORKER = {}
 
 
-def _init(root: str, size: int):
-    from ameca_imitation.face.features import FeatureExtractor
+def _init(root: str, size: int, mesh_features: tuple):
+    from ameca_imitation.face.features import FEATURE_NAMES, FeatureExtractor
     from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
     from ameca_imitation.face.pose import estimate_pose
     from ameca_imitation.twin import TwinRenderer
     from ameca_imitation.twin.dataset import ShardDataset
+    from ameca_imitation.twin.exact import ExactFeatures
     schema = ControlSchema.default()
     detector = FaceMeshDetector(LandmarkConfig(static_images=True, max_faces=1))
-    neutral = TwinRenderer(schema, size=size).render(schema.neutral).image
-    lm = detector.detect(neutral)[0].landmarks
+    renderer = TwinRenderer(schema, size=size)
+    neutral = renderer.render(schema.neutral)
+    lm = detector.detect(neutral.image)[0].landmarks
     extractor = FeatureExtractor()
     extractor.set_neutral(extractor.measure(lm, estimate_pose(lm)[0]))
-    _WORKER.update(data=ShardDataset(root, verify=False), detector=detector, extractor=extractor)
+    _WORKER.update(data=ShardDataset(root, verify=False), detector=detector, extractor=extractor,
+                   renderer=renderer, exact=ExactFeatures(neutral.landmarks),
+                   mesh_columns=[FEATURE_NAMES.index(n) for n in mesh_features])
 
 
 def _observe(indices):
@@ -63,15 +71,32 @@ def _observe(indices):
         fit, (pitch, yaw, roll) = estimate_pose(lm)
         obs = FaceObservation(0.0, True, landmarks=lm, pitch=pitch, yaw=yaw, roll=roll,
                               features=_WORKER['extractor'](lm, fit))
-        out.append((i, feature_inputs(obs), controls))
+        inputs = feature_inputs(obs)
+        mesh = _WORKER['mesh_columns']
+        if mesh:          # the pairs' renders are JPEGs; the twin redraws its exact landmarks
+            exact = _WORKER['exact'](_WORKER['renderer'].render(controls).landmarks)
+            inputs[mesh] = np.asarray(exact)[mesh]
+        out.append((i, inputs, controls))
     return out
 
 
-def observed_features(root: str | Path, workers: int = 2, chunk: int = 250):
-    """Return ``(inputs (M, 22), controls (M, N))`` of the pairs with a face found (cached)."""
+def observed_features(root: str | Path, workers: int = 2, chunk: int = 250,
+                      mesh_features: tuple = ()):
+    """
+    Return ``(inputs (M, 22), controls (M, N))`` of the pairs with a face found (cached).
+
+    ``mesh_features``: names of features taken from the twin's exact landmarks instead of the
+    landmark model's reading of the render.
+    """
+    from ameca_imitation.face.features import FEATURE_NAMES
     from ameca_imitation.twin.dataset import ShardDataset
+    unknown = set(mesh_features) - set(FEATURE_NAMES)
+    if unknown:
+        raise ValueError(f'unknown features {sorted(unknown)}; known: {", ".join(FEATURE_NAMES)}')
+    mesh_features = tuple(n for n in FEATURE_NAMES if n in mesh_features)
     root = Path(root)
-    cache = root / CACHE
+    cache = root / (CACHE if not mesh_features else
+                    f'observed_features_mesh_{"+".join(mesh_features)}.npz')
     if cache.is_file():
         with np.load(cache) as data:
             return data['inputs'], data['controls']
@@ -82,7 +107,7 @@ def observed_features(root: str | Path, workers: int = 2, chunk: int = 250):
     # Spawned, not forked: a fork of a process already running mediapipe's threads can hang.
     spawn = multiprocessing.get_context('spawn')
     with ProcessPoolExecutor(workers, mp_context=spawn, initializer=_init,
-                             initargs=(str(root), size)) as pool:
+                             initargs=(str(root), size, mesh_features)) as pool:
         for part in tqdm(pool.map(_observe, chunks), total=len(chunks), desc='observing twin',
                          unit='chunk'):
             rows.extend(part)

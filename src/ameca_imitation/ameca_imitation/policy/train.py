@@ -117,13 +117,16 @@ def _distributed() -> tuple[int, int]:
 
 
 def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: np.ndarray,
-          out_dir, test: tuple[np.ndarray, np.ndarray] | None = None, crop: float = 0.0) -> dict:
+          out_dir, test: tuple[np.ndarray, np.ndarray] | None = None, crop: float = 0.0,
+          input_recipe: dict | None = None) -> dict:
     """
     Train a policy and save its checkpoint to ``out_dir`` (rank 0); return the metrics.
 
     Inputs: images ``(M, S, S, 3)`` uint8 RGB, already cropped by ``crop``, or features
     ``(M, F)``; and native
     ``targets`` ``(M, N)``; save the checkpoint to ``out_dir`` (rank 0) and return metrics.
+    ``input_recipe``: how the caller made the inputs, kept in the metrics so they can be made
+    again (e.g. the features taken from the twin's mesh).
     """
     rank, world = _distributed()
     torch.manual_seed(cfg.seed)
@@ -244,7 +247,7 @@ def train(cfg: TrainConfig, schema: ControlSchema, inputs: np.ndarray, targets: 
         model.load_state_dict(best_state)
     metrics = {'train_config': asdict(cfg), 'pairs': len(x), 'world_size': world,
                'steps': step, 'minutes': (time.monotonic() - start) / 60,
-               'val_mae_normalised': best, 'history': history}
+               'val_mae_normalised': best, 'history': history, 'inputs': input_recipe or {}}
     if test is not None:
         predicted = schema.denormalise(predict(torch.as_tensor(test[0])))
         metrics['test_mae_normalised'] = normalised_mae(schema, predicted, test[1])

@@ -16,8 +16,9 @@
 The twin measured on its exact landmarks: a second reading beside the landmark model's.
 
 The landmark model reads the grey render short of what the mesh does (about half of a lip-corner
-raise, a fifth to a third of a brow's motion), and the policies learned the twin as it reads it;
-a gain seen on only one of the two readings is the instrument's, not the face's.
+raise, a fifth to a third of a brow's motion). The scoreboard reads the twin both ways (a gain
+seen on only one of the two is the instrument's, not the face's), and a feature policy may learn
+some features as the mesh moves them (``policy/self_model.py``).
 """
 
 from ameca_imitation.face.features import FEATURE_NAMES, FeatureExtractor
