@@ -101,7 +101,7 @@ def test_the_brows_can_be_learned_as_the_mesh_moves_them(pairs, schema):
     twin = TwinRenderer(schema, size=128)
     exact = ExactFeatures(twin.render(schema.neutral).landmarks)
     for k in (0, len(controls) - 1):
-        mesh = np.asarray(exact(twin.render(controls[k].astype(np.float64)).landmarks))
+        mesh = exact(twin.render(controls[k].astype(np.float64)).landmarks)
         assert np.allclose(mixed[k, cols], mesh[cols], atol=1e-5)
     # The landmark model reads a fraction of the brows' motion on the hairless grey render.
     assert np.all(mixed[:, cols].std(0) > 1.5 * read[:, cols].std(0))

@@ -237,7 +237,7 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
                 seen_t.append(frame.stamp)
                 person_f.append([res.observation.features[n] for n in CORE_FEATURES])
                 twin_f.append([seen.features[n] for n in CORE_FEATURES])
-                twin_exact.append(np.array(exact(render.landmarks))[core])
+                twin_exact.append(exact(render.landmarks)[core])
                 if judge is not None:
                     person_p.append(judge(frame.image, res.observation.box))
                     twin_p.append(judge(twin_image, seen.box))

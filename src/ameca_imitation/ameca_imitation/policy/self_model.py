@@ -75,7 +75,7 @@ def _observe(indices):
         mesh = _WORKER['mesh_columns']
         if mesh:          # the pairs' renders are JPEGs; the twin redraws its exact landmarks
             exact = _WORKER['exact'](_WORKER['renderer'].render(controls).landmarks)
-            inputs[mesh] = np.asarray(exact)[mesh]
+            inputs[mesh] = exact[mesh]
         out.append((i, inputs, controls))
     return out
 

@@ -34,8 +34,8 @@ class ExactFeatures:
         fit, _ = estimate_pose(neutral_landmarks)
         self.features.set_neutral(self.features.measure(neutral_landmarks, fit))
 
-    def __call__(self, landmarks: np.ndarray) -> list[float]:
-        """Return the features in ``FEATURE_NAMES`` order (model units since the neutral)."""
+    def __call__(self, landmarks: np.ndarray) -> np.ndarray:
+        """Return ``(19,)`` features in ``FEATURE_NAMES`` order (model units since the neutral)."""
         fit, _ = estimate_pose(landmarks)
         f = self.features(landmarks, fit)
-        return [f[n] for n in FEATURE_NAMES]
+        return np.array([f[n] for n in FEATURE_NAMES])
