@@ -20,10 +20,16 @@ Directions follow FACS' descriptions of the basic emotions; magnitudes are only 
 quarter of each feature's `SCALE` (the size of a small human movement), never exact values.
 """
 
+import json
+from pathlib import Path
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from ameca_imitation.evaluation.judge import EmotionJudge, LABELS
+from ameca_imitation.evaluation.metrics import CORE_FEATURES
 from ameca_imitation.face.features import FEATURE_NAMES, FeatureExtractor, SCALE
 from ameca_imitation.face.landmarks import FaceMeshDetector, LandmarkConfig
 from ameca_imitation.face.pose import estimate_pose
@@ -159,3 +165,21 @@ def test_the_landmark_model_finds_the_lip_corners(twin, seen, schema):
     true = grouped(features(render.landmarks) - features(rest_render.landmarks))['lip_corner']
     assert true > SCALE['lip_corner']
     assert found > 0.5 * true, (found, true)
+
+
+def test_the_landmark_model_follows_the_twin():
+    """
+    ``scripts/twin_reading.py``: over random twin poses mediapipe's reading of each core feature
+    follows the mesh's own (correlated, at least a fifth of its size), and shut lids read shut.
+    """
+    script = Path(__file__).parents[2] / 'scripts' / 'twin_reading.py'
+    run = subprocess.run([sys.executable, str(script), '--clips', '2'], capture_output=True,
+                         text=True, check=True, timeout=300)
+    reading = json.loads(run.stdout)
+    assert reading['read'] == reading['poses'] > 30
+    for name in CORE_FEATURES:
+        assert reading[name]['correlation'] > 0.6, (name, reading[name])
+        assert reading[name]['slope'] > 0.2, (name, reading[name])
+    for side in ('left', 'right'):
+        shut = reading[f'shut_eye_{side}']
+        assert shut['exact'] < -SCALE['eye_open'] and shut['read'] < 0.4 * shut['exact'], shut
