@@ -14,6 +14,8 @@
 
 """The whole chain in one process on a real clip, for each pipeline configuration."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -122,3 +124,27 @@ def test_a_still_does_not_start_from_the_previous_frames_face(clip, schema):
     after = pipe.step(Frame(laugh, 0.0, 0), 1.0, still=True).policy.values
     pipe.close()
     assert np.allclose(after, alone, atol=1e-6)
+
+
+def test_a_fixed_processing_charge_makes_the_commands_independent_of_load(clip):
+    """A charged clock gives the same commands when the machine is slow; the live one does not."""
+    def run(processing_s, slow):
+        pipe = Pipeline.from_config('feature')
+        pipe.processing_s = processing_s
+        policy = pipe.policy
+
+        def loaded(obs):
+            time.sleep(0.03 if slow else 0.0)      # the machine busy with something else
+            return policy(obs)
+        pipe.policy = loaded
+        commands = []
+        with open_source(clip('single_face.mp4')) as src:
+            for frame in src:
+                if frame.index >= 40:
+                    break
+                commands.extend(pipe.step(frame, frame.stamp + 1 / src.fps).commands)
+        pipe.close()
+        return np.array(commands)
+
+    assert np.array_equal(run(0.01, slow=False), run(0.01, slow=True))
+    assert not np.allclose(run(None, slow=False), run(None, slow=True), atol=1e-6)

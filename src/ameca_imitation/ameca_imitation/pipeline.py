@@ -73,12 +73,17 @@ class Pipeline:
     ``animate``: also move Ameca's neutral image with the person (image policies need it),
     with the animator of ``animator`` (default: the landmark warp). ``motion_extractor``: a
     LivePortrait motion extractor that reads each face's implicit motion (motion policies).
+    ``processing_s``: the seconds the simulated clock charges for each frame's processing before
+    its vector reaches the trajectory stage; None charges the time it took, as live. A fixed
+    charge makes a run's commands independent of the machine's load (``ameca-eval``).
     """
 
     def __init__(self, schema: ControlSchema | None = None, policy=None,
                  trajectory: TrajectoryStage | None = None, motion: MotionStage | None = None,
                  animate: bool = False, animator_size: int = 256,
-                 animator: AnimatorConfig | None = None, motion_extractor: str | None = None):
+                 animator: AnimatorConfig | None = None, motion_extractor: str | None = None,
+                 processing_s: float | None = None):
+        self.processing_s = processing_s
         self.schema = schema or ControlSchema.default()
         self.motion = motion or MotionStage()
         self.policy = policy or RetargetPolicy(self.schema)
@@ -202,7 +207,8 @@ class Pipeline:
         if values is not None:
             cv = ControlVector(frame.stamp, self.schema.names, values)
             # Simulated clock: the vector reaches the trajectory stage when processing ends.
-            self.trajectory.push(frame.stamp, values, frame.stamp + (t3 - t0))
+            busy = t3 - t0 if self.processing_s is None else self.processing_s
+            self.trajectory.push(frame.stamp, values, frame.stamp + busy)
         if self._next_tick is None:
             self._next_tick = frame.stamp
         times, commands = [], []

@@ -162,6 +162,11 @@ def main(argv=None) -> int:
     p.add_argument('--twin-clips', type=int, default=d.twin_clips)
     p.add_argument('--max-frames', type=int, default=None)
     p.add_argument('--no-judge', action='store_true')
+    p.add_argument('--processing-ms', type=float, default=1000 * d.processing_s,
+                   help='processing time charged per frame on the simulated clock, so the '
+                   "figures do not move with the machine's load (default %(default)s)")
+    p.add_argument('--live-clock', action='store_true',
+                   help='charge each frame the time it took instead, as live')
     p.add_argument('--animator', default=None,
                    help='animator for every pipeline that animates (see ameca-imitate)')
     p.add_argument('--animator-weights', default=None)
@@ -170,6 +175,7 @@ def main(argv=None) -> int:
     cfg = EvalConfig(pipelines=tuple(args.pipelines), clips=tuple(args.clips),
                      twin_clips=args.twin_clips, judge=not args.no_judge,
                      max_frames=args.max_frames,
+                     processing_s=None if args.live_clock else args.processing_ms / 1000,
                      animator={k: v for k, v in (('model', args.animator),
                                                  ('weights', args.animator_weights)) if v})
     try:
