@@ -75,7 +75,8 @@ class Pipeline:
     LivePortrait motion extractor that reads each face's implicit motion (motion policies).
     ``processing_s``: the seconds the simulated clock charges for each frame's processing before
     its vector reaches the trajectory stage; None charges the time it took, as live. A fixed
-    charge makes a run's commands independent of the machine's load (``ameca-eval``).
+    charge makes a run's commands independent of the machine's load (``ameca-eval``); a learned
+    animator that keeps up is still busy for the time it took, which decides the frames it takes.
     """
 
     def __init__(self, schema: ControlSchema | None = None, policy=None,
