@@ -161,3 +161,17 @@ def test_a_folder_with_a_broken_image_skips_it_and_says_so(clip, tmp_path):
     summary = run(str(folder), tmp_path / 'out')
     assert summary['frames'] == 2 and summary['skipped_images'] == ['1b.jpg']
     assert any('skipped 1' in w for w in summary['warnings'])
+
+
+def test_a_charged_clock_repeats_the_commands_and_a_negative_one_is_refused(clip, tmp_path):
+    from ameca_imitation.cli.imitate import main
+    video = clip('single_face.mp4')
+    for name in ('a', 'b'):
+        assert main([str(video), '--out', str(tmp_path / name), '--max-frames', '20',
+                     '--processing-ms', '10']) == 0
+    a, b = ((tmp_path / n / 'controls.csv').read_text() for n in ('a', 'b'))
+    assert len(a.splitlines()) > 20 and a == b
+    result = imitate(video, '--out', tmp_path / 'c', '--processing-ms', '-1')
+    assert result.returncode == 2 and 'Traceback' not in result.stderr
+    assert 'processing-ms must be 0 or more' in result.stderr.splitlines()[-1]
+    assert not (tmp_path / 'c').exists()

@@ -171,6 +171,8 @@ def main(argv=None) -> int:
                    help='animator for every pipeline that animates (see ameca-imitate)')
     p.add_argument('--animator-weights', default=None)
     args = p.parse_args(argv)
+    if not args.processing_ms >= 0:
+        p.error('--processing-ms must be 0 or more')
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     cfg = EvalConfig(pipelines=tuple(args.pipelines), clips=tuple(args.clips),
                      twin_clips=args.twin_clips, judge=not args.no_judge,

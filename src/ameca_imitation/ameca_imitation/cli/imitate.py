@@ -396,9 +396,14 @@ def main(argv=None) -> int:
                              'ameca-train-animator folder')
     parser.add_argument('--sequence', action='store_true',
                         help="the image folder is one person's frames, not separate portraits")
+    parser.add_argument('--processing-ms', type=float, default=None,
+                        help='charge each frame this long on the simulated clock, so a second '
+                             'run gives the same commands (default: the time it took, as live)')
     args = parser.parse_args(argv)
     if args.max_frames is not None and args.max_frames < 1:
         parser.error('--max-frames must be at least 1')
+    if args.processing_ms is not None and not args.processing_ms >= 0:
+        parser.error('--processing-ms must be 0 or more')
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     # Check everything the user gave before the pipeline (seconds of imports and models) loads.
     try:
@@ -418,6 +423,8 @@ def main(argv=None) -> int:
             override = {k: v for k, v in (('model', args.animator),
                                           ('weights', args.animator_weights)) if v is not None}
             pipeline = Pipeline.from_config(name, animate=True, **override)
+            if args.processing_ms is not None:
+                pipeline.processing_s = args.processing_ms / 1000
         except (OSError, ValueError, KeyError, CheckpointError) as err:
             log.error('pipeline %r: %s', name, err)
             return 2
