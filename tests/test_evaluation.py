@@ -30,6 +30,7 @@ def test_scoreboard_small(tmp_path):
     data = json.loads((tmp_path / 'eval.json').read_text())
     row = data['summary'][0]
     assert row['pipeline'] == 'retarget' and row['limit_violations'] == 0
+    assert data['processing_ms'] == 10.0      # the default charge, recorded with the figures
     assert 0 <= row['twin_mae'] < 0.5
     clip = data['results']['retarget']['clips']['single_face.mp4']
     assert clip['frames'] == 72 and clip['frames_compared'] > 60

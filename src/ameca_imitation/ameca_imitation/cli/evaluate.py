@@ -190,8 +190,9 @@ def main(argv=None) -> int:
         log.error('no pipeline could be evaluated: %s', json.dumps(results))
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / 'eval.json').write_text(json.dumps({'results': results, 'summary': rows},
-                                                   indent=1))
+    clock = 'live' if cfg.processing_s is None else cfg.processing_s * 1000
+    (args.out / 'eval.json').write_text(json.dumps(
+        {'results': results, 'summary': rows, 'processing_ms': clock}, indent=1))
     table = markdown(rows)
     (args.out / 'eval.md').write_text(table + '\n')
     figures = ''.join(f'<h2>{html.escape(clip)}</h2>' + ''.join(
@@ -202,7 +203,9 @@ def main(argv=None) -> int:
         if isinstance(r, dict) and 'clips' in r else r for name, r in results.items()}
     (args.out / 'eval.html').write_text(
         '<!doctype html><meta charset="utf-8"><title>Ameca imitation scoreboard</title>'
-        f'<h1>Scoreboard</h1><pre>{html.escape(table)}</pre>{figures}<h2>Details</h2>'
+        f'<h1>Scoreboard</h1><p>processing charged per frame on the simulated clock: '
+        f'{clock if clock == "live" else f"{clock:g} ms"}</p>'
+        f'<pre>{html.escape(table)}</pre>{figures}<h2>Details</h2>'
         f'<pre>{html.escape(json.dumps(details, indent=1))}</pre>', encoding='utf-8')
     print(table)
     print(f'best pipeline by mean rank: {rows[0]["pipeline"]}')
