@@ -204,7 +204,7 @@ def main(argv=None) -> int:
     (args.out / 'eval.html').write_text(
         '<!doctype html><meta charset="utf-8"><title>Ameca imitation scoreboard</title>'
         f'<h1>Scoreboard</h1><p>processing charged per frame on the simulated clock: '
-        f'{clock if clock == "live" else f"{clock:g} ms"}</p>'
+        f'{"the time it took (live)" if clock == "live" else f"{clock:g} ms"}</p>'
         f'<pre>{html.escape(table)}</pre>{figures}<h2>Details</h2>'
         f'<pre>{html.escape(json.dumps(details, indent=1))}</pre>', encoding='utf-8')
     print(table)
