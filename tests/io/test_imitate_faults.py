@@ -171,6 +171,7 @@ def test_a_charged_clock_repeats_the_commands_and_a_negative_one_is_refused(clip
                      '--processing-ms', '10']) == 0
     a, b = ((tmp_path / n / 'controls.csv').read_text() for n in ('a', 'b'))
     assert len(a.splitlines()) > 20 and a == b
+    assert json.loads((tmp_path / 'a' / 'summary.json').read_text())['processing_ms'] == 10.0
     result = imitate(video, '--out', tmp_path / 'c', '--processing-ms', '-1')
     assert result.returncode == 2 and 'Traceback' not in result.stderr
     assert 'processing-ms must be 0 or more' in result.stderr.splitlines()[-1]

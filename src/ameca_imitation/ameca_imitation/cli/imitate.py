@@ -304,6 +304,8 @@ def _process(src, out: Path, max_frames: int | None, pipe) -> dict:
         'skipped_images': list(src.skipped),
         'warnings': warnings,
         'median_ms': {k: 1000 * float(np.median([d[k] for d in lat])) for k in lat[0]},
+        # What the simulated clock charged each frame before its vector reached the trajectory.
+        'processing_ms': 'live' if pipe.processing_s is None else 1000 * pipe.processing_s,
         'limit_violations': int(((cmd_v < schema.live_min - 1e-9)
                                  | (cmd_v > schema.live_max + 1e-9)).sum()),
         'trajectory': vars(pipe.trajectory.diagnostics),
