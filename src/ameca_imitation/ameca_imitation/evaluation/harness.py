@@ -220,11 +220,11 @@ def evaluate(cfg: EvalConfig) -> dict:
     for name in cfg.pipelines:
         try:
             pipeline = Pipeline.from_config(name, **cfg.animator)
-            pipeline.processing_s = cfg.processing_s
         except FileNotFoundError as err:      # e.g. the published system without its files
             log.warning('pipeline %s skipped: %s', name, err)
             results[name] = {'skipped': str(err)}
             continue
+        pipeline.processing_s = cfg.processing_s
         entry = {'twin_round_trip': twin_round_trip(pipeline, schema, cfg),
                  'stills': still_orderings(pipeline, schema, stills), 'clips': {}}
         for clip in cfg.clips:
