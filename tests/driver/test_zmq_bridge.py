@@ -126,7 +126,9 @@ def test_a_stalled_bridge_gets_the_newest_vector_and_drops_old_stamps(schema, en
             v = schema.neutral.copy()
             v[yaw] = -10 + k * 0.05
             driver.send(2.0 + k * 0.02, v)
-        time.sleep(0.2)
+        # A stall long enough for the burst to arrive on a busy machine (after 0.2 s a clean-
+        # clone CI run still had it in flight, k 247).
+        time.sleep(1.0)
         bridge.poll(time.monotonic())
         # The first tick after the stall applies one of the newest (a backlog would give the
         # oldest queued, k = 176); on a busy machine the last ones may still be in flight (k 384
